@@ -1,0 +1,215 @@
+// One typed, validated configuration: defaults, then a JSON file, then EDGE_* environment variables
+// (EDGE_ + the key in upper snake case). A bad value stops start-up naming the key and what is allowed.
+
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { EdgeError, Errors } from './errors.js'
+
+export interface EdgeConfig {
+  storeId: string
+  /** Bind address for HTTP and MQTT. */
+  host: string
+  httpPort: number
+  mqttPort: number
+  /** MQTT over TLS; only started when tlsCert and tlsKey are set. */
+  mqttTlsPort: number
+  tlsCert: string | null
+  tlsKey: string | null
+  dataDir: string
+  profilesDir: string
+  relayUrl: string | null
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Largest MQTT payload or HTTP body accepted, bytes. */
+  maxPayloadBytes: number
+  /** Events committed per SQLite transaction at most. */
+  ingestBatchMax: number
+  /** A device is offline after this many heartbeat intervals without a message. */
+  heartbeatGraceFactor: number
+  /** Oldest event time accepted, seconds before now (handhelds replay days of offline work). */
+  maxEventAgeS: number
+  /** Event time may lead the server clock by this much, seconds (device clock skew). */
+  maxEventFutureS: number
+  /** Largest quantity one event may carry, units. */
+  maxQty: number
+  /** SQLite synchronous mode: FULL survives power loss, NORMAL survives a process crash. */
+  dbSynchronous: 'FULL' | 'NORMAL'
+  /** When set, operator routes (devices, imports) need `Authorization: Bearer <token>`. */
+  adminToken: string | null
+  /** Serial-attached scanners: a port, the device it is registered as, and its profile stream. */
+  serialPorts: SerialPortConfig[]
+  /** Milliseconds a graceful shutdown waits for in-flight work before closing anyway. */
+  shutdownTimeoutMs: number
+}
+
+export interface SerialPortConfig {
+  path: string
+  deviceId: string
+  /** Optional location stamped on the events (a receiving dock, a checkout lane). */
+  location?: string
+}
+
+type Kind = 'string' | 'port' | 'int' | 'number' | 'nullable-string' | 'enum' | 'serial-ports'
+
+interface KeySpec {
+  kind: Kind
+  default: unknown
+  min?: number
+  max?: number
+  values?: readonly string[]
+  pattern?: RegExp
+  allowed: string
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const KEYS: Record<keyof EdgeConfig, KeySpec> = {
+  storeId: { kind: 'string', default: 'store-1', pattern: /^[A-Za-z0-9_-]{1,64}$/, allowed: '1-64 letters, digits, _ or -' },
+  host: { kind: 'string', default: '0.0.0.0', allowed: 'an IP address or host name to bind' },
+  httpPort: { kind: 'port', default: 8080, allowed: 'an integer 0-65535 (0 = any free port)' },
+  mqttPort: { kind: 'port', default: 1883, allowed: 'an integer 0-65535 (0 = any free port)' },
+  mqttTlsPort: { kind: 'port', default: 8883, allowed: 'an integer 0-65535 (0 = any free port)' },
+  tlsCert: { kind: 'nullable-string', default: null, allowed: 'a path to a PEM certificate, or null' },
+  tlsKey: { kind: 'nullable-string', default: null, allowed: 'a path to a PEM private key, or null' },
+  dataDir: { kind: 'string', default: './data', allowed: 'a directory path' },
+  profilesDir: { kind: 'string', default: '', allowed: 'a directory of device profiles (empty = the shipped device-profiles/)' },
+  relayUrl: { kind: 'nullable-string', default: null, allowed: 'an http(s) URL of the cloud relay, or null' },
+  logLevel: { kind: 'enum', default: 'info', values: LOG_LEVELS, allowed: LOG_LEVELS.join(', ') },
+  maxPayloadBytes: { kind: 'int', default: 65536, min: 256, max: 16 * 1024 * 1024, allowed: 'an integer 256-16777216 (bytes)' },
+  ingestBatchMax: { kind: 'int', default: 2000, min: 1, max: 100000, allowed: 'an integer 1-100000' },
+  heartbeatGraceFactor: { kind: 'number', default: 2.5, min: 1, max: 100, allowed: 'a number 1-100' },
+  maxEventAgeS: { kind: 'int', default: 7 * 24 * 3600, min: 60, max: 366 * 24 * 3600, allowed: 'an integer 60-31622400 (seconds)' },
+  maxEventFutureS: { kind: 'int', default: 300, min: 0, max: 86400, allowed: 'an integer 0-86400 (seconds)' },
+  maxQty: { kind: 'int', default: 100000, min: 1, max: 1e9, allowed: 'an integer 1-1000000000 (units)' },
+  dbSynchronous: { kind: 'enum', default: 'FULL', values: ['FULL', 'NORMAL'], allowed: 'FULL or NORMAL' },
+  adminToken: { kind: 'nullable-string', default: null, allowed: 'a token of 16 or more characters, or null' },
+  serialPorts: { kind: 'serial-ports', default: [], allowed: 'an array of {path, deviceId, location?}' },
+  shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' }
+}
+
+export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>
+
+function invalid (key: string, origin: string, spec: KeySpec, got: unknown): EdgeError {
+  return new EdgeError(Errors.CONFIG_INVALID,
+    `config key "${key}" (from ${origin}) is invalid: got ${JSON.stringify(got)}; allowed: ${spec.allowed}`,
+    { key, origin })
+}
+
+/** Environment variable name of a key: httpPort -> EDGE_HTTP_PORT. */
+export function envName (key: string, prefix = 'EDGE_'): string {
+  return prefix + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+}
+
+function coerce (key: string, spec: KeySpec, raw: unknown, origin: string, fromEnv: boolean): unknown {
+  const bad = (): never => { throw invalid(key, origin, spec, raw) }
+  switch (spec.kind) {
+    case 'string': {
+      if (typeof raw !== 'string') bad()
+      const s = raw as string
+      if (spec.pattern && !spec.pattern.test(s)) bad()
+      if (key !== 'profilesDir' && s.length === 0) bad()
+      return s
+    }
+    case 'nullable-string': {
+      if (raw === null || (fromEnv && raw === '')) return null
+      if (typeof raw !== 'string' || raw.length === 0) bad()
+      if (key === 'adminToken' && (raw as string).length < 16) bad()
+      if (key === 'relayUrl' && !/^https?:\/\/\S+$/.test(raw as string)) bad()
+      return raw
+    }
+    case 'enum':
+      if (typeof raw !== 'string' || !spec.values!.includes(raw)) bad()
+      return raw
+    case 'port':
+    case 'int':
+    case 'number': {
+      let n: number
+      if (typeof raw === 'number') n = raw
+      else if (fromEnv && typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw.trim())) n = Number(raw)
+      else return bad()
+      if (!Number.isFinite(n)) bad()
+      if (spec.kind !== 'number' && !Number.isInteger(n)) bad()
+      const min = spec.kind === 'port' ? 0 : spec.min!
+      const max = spec.kind === 'port' ? 65535 : spec.max!
+      if (n < min || n > max) bad()
+      return n
+    }
+    case 'serial-ports': {
+      let v = raw
+      if (fromEnv && typeof raw === 'string') {
+        try { v = JSON.parse(raw) } catch { bad() }
+      }
+      if (!Array.isArray(v)) bad()
+      return (v as unknown[]).map((p, i) => {
+        const o = p as Record<string, unknown>
+        if (o === null || typeof o !== 'object') throw invalid(`${key}[${i}]`, origin, spec, p)
+        for (const f of Object.keys(o)) {
+          if (!['path', 'deviceId', 'location'].includes(f)) throw invalid(`${key}[${i}].${f}`, origin, spec, o[f])
+        }
+        if (typeof o.path !== 'string' || o.path === '') throw invalid(`${key}[${i}].path`, origin, spec, o.path)
+        if (typeof o.deviceId !== 'string' || o.deviceId === '') throw invalid(`${key}[${i}].deviceId`, origin, spec, o.deviceId)
+        if (o.location !== undefined && typeof o.location !== 'string') throw invalid(`${key}[${i}].location`, origin, spec, o.location)
+        return { path: o.path, deviceId: o.deviceId, ...(o.location ? { location: o.location } : {}) }
+      })
+    }
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Path of a JSON config file; absent = defaults and environment only. */
+  file?: string | null
+  env?: NodeJS.ProcessEnv
+  /** Values set by the caller (tests, CLI flags); they win over file and environment. */
+  overrides?: Partial<EdgeConfig>
+}
+
+export function loadConfig (opts: LoadConfigOptions = {}): EdgeConfig {
+  const env = opts.env ?? process.env
+  const out: Record<string, unknown> = {}
+  for (const key of CONFIG_KEYS) out[key] = KEYS[key].default
+
+  const file = opts.file ?? env.EDGE_CONFIG ?? null
+  if (file) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (err) {
+      throw new EdgeError(Errors.CONFIG_FILE, `config file ${file} cannot be read: ${(err as Error).message}`, { file })
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new EdgeError(Errors.CONFIG_FILE, `config file ${file} must hold a JSON object`, { file })
+    }
+    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+      const spec = KEYS[key as keyof EdgeConfig]
+      if (!spec) {
+        throw new EdgeError(Errors.CONFIG_INVALID,
+          `config key "${key}" (from ${file}) is unknown; known keys: ${CONFIG_KEYS.join(', ')}`, { key, origin: file })
+      }
+      out[key] = coerce(key, spec, value, file, false)
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const name = envName(key)
+    const value = env[name]
+    if (value !== undefined) out[key] = coerce(key, KEYS[key], value, `environment ${name}`, true)
+  }
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+    const spec = KEYS[key as keyof EdgeConfig]
+    if (!spec) throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}" is unknown`, { key, origin: 'overrides' })
+    out[key] = coerce(key, spec, value, 'overrides', false)
+  }
+  if ((out.tlsCert === null) !== (out.tlsKey === null)) {
+    const missing = out.tlsCert === null ? 'tlsCert' : 'tlsKey'
+    throw new EdgeError(Errors.CONFIG_INVALID,
+      `config key "${missing}" is missing: MQTT over TLS needs both tlsCert and tlsKey`, { key: missing })
+  }
+  return out as unknown as EdgeConfig
+}
+
+/** Absolute paths, resolved against the working directory. */
+export function resolvePaths (config: EdgeConfig, shippedProfilesDir: string): EdgeConfig {
+  return {
+    ...config,
+    dataDir: resolve(config.dataDir),
+    profilesDir: config.profilesDir === '' ? shippedProfilesDir : resolve(config.profilesDir)
+  }
+}

@@ -1,0 +1,82 @@
+// The one registry of stable error codes. Tests, API clients and dead letters rely on these strings:
+// add codes, never rename them. Modelled on fastify's lib/errors.js (FST_ERR_*).
+
+export interface ErrorSpec {
+  readonly code: string
+  /** HTTP status when the error reaches an API client. */
+  readonly status: number
+  readonly message: string
+}
+
+function spec (code: string, status: number, message: string): ErrorSpec {
+  return { code, status, message }
+}
+
+export const Errors = {
+  // start-up and configuration
+  CONFIG_INVALID: spec('EDGE_ERR_CONFIG_INVALID', 500, 'invalid configuration'),
+  CONFIG_FILE: spec('EDGE_ERR_CONFIG_FILE', 500, 'configuration file cannot be read'),
+  PROFILE_INVALID: spec('EDGE_ERR_PROFILE_INVALID', 500, 'device profile is invalid'),
+  MIGRATION_FAILED: spec('EDGE_ERR_MIGRATION_FAILED', 500, 'database migration failed'),
+
+  // HTTP API
+  VALIDATION: spec('EDGE_ERR_VALIDATION', 400, 'request does not match the schema'),
+  BAD_JSON: spec('EDGE_ERR_BAD_JSON', 400, 'request body is not valid JSON'),
+  PAYLOAD_TOO_LARGE: spec('EDGE_ERR_PAYLOAD_TOO_LARGE', 413, 'request body is over the size limit'),
+  UNSUPPORTED_MEDIA: spec('EDGE_ERR_UNSUPPORTED_MEDIA', 415, 'unsupported content type'),
+  NOT_FOUND: spec('EDGE_ERR_NOT_FOUND', 404, 'not found'),
+  UNAUTHORIZED: spec('EDGE_ERR_UNAUTHORIZED', 401, 'credentials missing or wrong'),
+  FORBIDDEN: spec('EDGE_ERR_FORBIDDEN', 403, 'not allowed for this device'),
+  CONFLICT: spec('EDGE_ERR_CONFLICT', 409, 'conflicts with existing data'),
+  UNAVAILABLE: spec('EDGE_ERR_UNAVAILABLE', 503, 'server is shutting down'),
+  INTERNAL: spec('EDGE_ERR_INTERNAL', 500, 'internal error'),
+
+  // devices
+  DEVICE_UNKNOWN: spec('EDGE_ERR_DEVICE_UNKNOWN', 404, 'unknown device'),
+  DEVICE_EXISTS: spec('EDGE_ERR_DEVICE_EXISTS', 409, 'device id already registered'),
+  DEVICE_REVOKED: spec('EDGE_ERR_DEVICE_REVOKED', 403, 'device has been revoked'),
+  PROFILE_UNKNOWN: spec('EDGE_ERR_PROFILE_UNKNOWN', 400, 'unknown device profile'),
+
+  // master data import
+  IMPORT_INVALID: spec('EDGE_ERR_IMPORT_INVALID', 422, 'import has invalid rows; nothing was imported'),
+  IMPORT_FORMAT: spec('EDGE_ERR_IMPORT_FORMAT', 400, 'import file format not recognised'),
+
+  // ingest: the reason codes dead letters carry
+  MALFORMED_PAYLOAD: spec('EDGE_ERR_MALFORMED_PAYLOAD', 400, 'payload cannot be parsed'),
+  SCHEMA_MISMATCH: spec('EDGE_ERR_SCHEMA_MISMATCH', 400, 'payload does not match the profile schema'),
+  PAYLOAD_TOO_BIG: spec('EDGE_ERR_PAYLOAD_TOO_BIG', 413, 'payload is over the size limit'),
+  UNKNOWN_STREAM: spec('EDGE_ERR_UNKNOWN_STREAM', 400, 'topic names no stream of the device profile'),
+  CODEC_FAILED: spec('EDGE_ERR_CODEC_FAILED', 400, 'a field could not be decoded'),
+  BAD_CHECK_DIGIT: spec('EDGE_ERR_BAD_CHECK_DIGIT', 400, 'GTIN check digit is wrong'),
+  BAD_GTIN: spec('EDGE_ERR_BAD_GTIN', 400, 'not a GTIN-8/12/13/14'),
+  UNKNOWN_GTIN: spec('EDGE_ERR_UNKNOWN_GTIN', 422, 'GTIN is not in the item master'),
+  UNKNOWN_SKU: spec('EDGE_ERR_UNKNOWN_SKU', 422, 'SKU is not in the item master'),
+  UNKNOWN_LOCATION: spec('EDGE_ERR_UNKNOWN_LOCATION', 422, 'location is not known'),
+  BAD_QTY: spec('EDGE_ERR_BAD_QTY', 422, 'quantity is negative, not a number or absurd'),
+  BAD_TIME: spec('EDGE_ERR_BAD_TIME', 422, 'event time is missing or too far in the past or future'),
+  BAD_EVENT: spec('EDGE_ERR_BAD_EVENT', 422, 'event is incomplete for its type'),
+  DEVICE_MISMATCH: spec('EDGE_ERR_DEVICE_MISMATCH', 403, 'event names another device')
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorName = keyof typeof Errors
+
+export class EdgeError extends Error {
+  readonly code: string
+  readonly statusCode: number
+  readonly details?: unknown
+
+  constructor (which: ErrorSpec, message?: string, details?: unknown) {
+    super(message ?? which.message)
+    this.name = 'EdgeError'
+    this.code = which.code
+    this.statusCode = which.status
+    this.details = details
+  }
+}
+
+export function isEdgeError (err: unknown): err is EdgeError {
+  return err instanceof EdgeError
+}
+
+/** Every code, for tests and docs that list them. */
+export const allCodes: readonly string[] = Object.values(Errors).map((s) => s.code)
