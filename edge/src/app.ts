@@ -1,0 +1,44 @@
+// Builds the fastify app (API, OpenAPI at /docs, /metrics) from its dependencies, without listening.
+// Tests call app.inject(); main.ts listens and attaches MQTT over WebSocket to the same server.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { AppDeps } from './http/deps.js'
+import { installErrorHandling } from './http/errors.js'
+import { deviceRoutes } from './http/routes/devices.js'
+import { eventRoutes } from './http/routes/events.js'
+import { healthRoutes } from './http/routes/health.js'
+import { itemRoutes } from './http/routes/items.js'
+
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }) as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 4 * 1024 * 1024, // bytes: a handheld replaying 1,000 events posts ~0.5 MB
+    ajv: {
+      // Unknown fields are an error the client should hear about, not silently dropped.
+      customOptions: { removeAdditional: false, allErrors: false }
+    }
+  })
+  installErrorHandling(app)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'store-edge API', version: deps.version, description: 'The store server: devices, items, events, dead letters.' },
+      tags: [
+        { name: 'operations', description: 'Health and metrics' },
+        { name: 'devices', description: 'Device registry and profiles' },
+        { name: 'items', description: 'Item master, locations, positions' },
+        { name: 'events', description: 'Event journal and dead letters' }
+      ]
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(async (api) => {
+    await healthRoutes(api, deps)
+    await deviceRoutes(api, deps)
+    await itemRoutes(api, deps)
+    await eventRoutes(api, deps)
+  })
+  return app
+}

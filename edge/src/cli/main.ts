@@ -1,0 +1,80 @@
+// The operator's command line: `store-edge serve | devices add|list|revoke | items import FILE |
+// profiles check [FILE]`. Commands that change data open the data dir directly (SQLite allows the
+// CLI to write beside a running server; the server notices and reloads).
+
+import { parseArgs } from 'node:util'
+import { isEdgeError } from '../core/errors.js'
+import { devicesCommand } from './devices.js'
+import { itemsCommand } from './items.js'
+import { profilesCommand } from './profiles.js'
+import { serveCommand } from './serve.js'
+import type { Out } from './out.js'
+
+export const USAGE = `usage: store-edge <command> [options]
+
+commands:
+  serve                                  run the store server (config: --config FILE, EDGE_* env)
+  devices add ID --profile P [--name N]  register a device; prints its secret once
+  devices list                           registered devices and their status
+  devices revoke ID                      revoke a device's secret
+  items import FILE [--kind K]           import items, locations or on-hand (CSV needs --kind:
+                                         items | locations | on-hand; JSON may hold all three)
+  profiles check [FILE|DIR]              validate device profiles and run their fixtures
+
+common options:
+  --config FILE                          JSON config file (default: $EDGE_CONFIG)
+  --json                                 machine-readable output
+`
+
+const stdOut: Out = {
+  line: (s) => { process.stdout.write(s + '\n') },
+  error: (s) => { process.stderr.write(s + '\n') }
+}
+
+export async function main (argv: string[], out: Out = stdOut): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        profile: { type: 'string' },
+        name: { type: 'string' },
+        kind: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+  } catch (err) {
+    out.error(`store-edge: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const [command, ...rest] = parsed.positionals
+  if (parsed.values.help || command === undefined || command === 'help') {
+    out.line(USAGE)
+    return command === undefined && !parsed.values.help ? 2 : 0
+  }
+  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, json: boolean }
+  try {
+    switch (command) {
+      case 'serve': return await serveCommand(opts, out)
+      case 'devices': return devicesCommand(rest, opts, out)
+      case 'items': return itemsCommand(rest, opts, out)
+      case 'profiles': return profilesCommand(rest, opts, out)
+      default:
+        out.error(`store-edge: unknown command "${command}"\n\n${USAGE}`)
+        return 2
+    }
+  } catch (err) {
+    if (isEdgeError(err)) {
+      out.error(`store-edge: ${err.message} [${err.code}]`)
+      const problems = (err.details as { problems?: Array<{ line?: number, row: number, section: string, field?: string, message: string }> } | undefined)?.problems
+      for (const p of problems ?? []) {
+        out.error(`  ${p.line !== undefined ? `line ${p.line}` : `${p.section} row ${p.row}`}${p.field ? ` ${p.field}` : ''}: ${p.message}`)
+      }
+      return 1
+    }
+    throw err
+  }
+}

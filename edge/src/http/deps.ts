@@ -1,0 +1,45 @@
+// What the HTTP layer is given by the composition root. Routes take what they need from here;
+// nothing is imported as a singleton.
+
+import type { Clock } from '../core/clock.js'
+import type { EdgeConfig } from '../core/config.js'
+import type { Log } from '../core/log.js'
+import type { Metrics } from '../core/metrics.js'
+import type { Ingest } from '../ingest/pipeline.js'
+import type { Presence } from '../ingest/presence.js'
+import type { ProfileCatalogue } from '../profiles/loader.js'
+import type { Catalog } from '../store/catalog.js'
+import type { Database } from '../store/db.js'
+import type { DeviceRegistry } from '../store/devices.js'
+import type { Queries } from '../store/queries.js'
+
+export interface Ports {
+  http: number | null
+  mqtt: number | null
+  mqttTls: number | null
+}
+
+export interface AppDeps {
+  config: EdgeConfig
+  log: Log
+  clock: Clock
+  metrics: Metrics
+  db: Database
+  registry: DeviceRegistry
+  catalog: Catalog
+  queries: Queries
+  profiles: ProfileCatalogue
+  ingest: Ingest
+  presence: Presence
+  version: string
+  /** Bound ports, known after listen. */
+  ports: () => Ports
+  /** Serial readers' health, for /health. */
+  serialHealth: () => unknown[]
+  /** Pending commits, for /health. */
+  pendingCommits: () => number
+  /** Closes a revoked device's live MQTT session. */
+  disconnectDevice: (deviceId: string) => void
+  /** True once shutdown has begun: new writes get 503. */
+  draining: () => boolean
+}

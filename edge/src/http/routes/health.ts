@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../deps.js'
+import { currentVersion } from '../../store/migrate.js'
+
+export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const startedAt = deps.clock.now()
+  app.get('/api/v1/health', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Liveness, bound ports, database, ingest backlog, serial ports, devices',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            status: { type: 'string' },
+            storeId: { type: 'string' },
+            version: { type: 'string' },
+            uptimeS: { type: 'number' },
+            ports: {
+              type: 'object',
+              properties: { http: { type: ['integer', 'null'] }, mqtt: { type: ['integer', 'null'] }, mqttTls: { type: ['integer', 'null'] } }
+            },
+            database: { type: 'object', properties: { schemaVersion: { type: 'integer' }, events: { type: 'integer' } } },
+            ingest: { type: 'object', properties: { pendingCommits: { type: 'integer' } } },
+            devices: { type: 'object', properties: { registered: { type: 'integer' }, online: { type: 'integer' } } },
+            serial: { type: 'array', items: { type: 'object', additionalProperties: true } }
+          }
+        }
+      }
+    }
+  }, async () => {
+    const devices = deps.registry.list()
+    return {
+      status: deps.draining() ? 'draining' : 'ok',
+      storeId: deps.config.storeId,
+      version: deps.version,
+      uptimeS: Math.round((deps.clock.now() - startedAt) / 1000),
+      ports: deps.ports(),
+      database: { schemaVersion: currentVersion(deps.db), events: deps.queries.countEvents() },
+      ingest: { pendingCommits: deps.pendingCommits() },
+      devices: { registered: devices.filter((d) => d.status !== 'revoked').length, online: devices.filter((d) => deps.presence.isOnline(d.id)).length },
+      serial: deps.serialHealth()
+    }
+  })
+
+  app.get('/metrics', {
+    schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] }
+  }, async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType)
+    return deps.metrics.registry.metrics()
+  })
+}

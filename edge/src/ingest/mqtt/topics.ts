@@ -1,0 +1,50 @@
+// The store's MQTT topic contract (DESIGN.md): devices publish under
+// stores/{storeId}/devices/{deviceId}/{stream}; the server publishes downlink under
+// .../{deviceId}/cmd/{name} and retains stores/{storeId}/edge/status.
+
+export function devicePrefix (storeId: string, deviceId: string): string {
+  return `stores/${storeId}/devices/${deviceId}/`
+}
+
+export function downlinkPrefix (storeId: string, deviceId: string): string {
+  return `${devicePrefix(storeId, deviceId)}cmd/`
+}
+
+export function edgeStatusTopic (storeId: string): string {
+  return `stores/${storeId}/edge/status`
+}
+
+/** Streams every device has whatever its profile says: liveness and its last will. */
+export const HEARTBEAT_STREAM = 'heartbeat'
+export const STATUS_STREAM = 'status'
+
+export type UplinkTopic =
+  | { kind: 'stream', stream: string }
+  | { kind: 'heartbeat' }
+  | { kind: 'status' }
+  | { kind: 'downlink' }
+  | { kind: 'outside' }
+
+/** Classifies a topic a device publishes to, relative to its own prefix. */
+export function classifyUplink (storeId: string, deviceId: string, topic: string): UplinkTopic {
+  const prefix = devicePrefix(storeId, deviceId)
+  if (!topic.startsWith(prefix)) return { kind: 'outside' }
+  const rest = topic.slice(prefix.length)
+  if (rest === '' || rest.includes('/')) {
+    return rest.startsWith('cmd/') || rest === 'cmd' ? { kind: 'downlink' } : { kind: 'outside' }
+  }
+  if (rest === HEARTBEAT_STREAM) return { kind: 'heartbeat' }
+  if (rest === STATUS_STREAM) return { kind: 'status' }
+  if (rest === 'cmd') return { kind: 'downlink' }
+  return { kind: 'stream', stream: rest }
+}
+
+/**
+ * A device may subscribe to its own downlink (cmd/ and below, wildcards inside it allowed) and to
+ * the server's retained status; no other filter, so no device can read another's traffic.
+ */
+export function maySubscribe (storeId: string, deviceId: string, filter: string): boolean {
+  if (filter === edgeStatusTopic(storeId)) return true
+  const down = downlinkPrefix(storeId, deviceId)
+  return filter.startsWith(down)
+}

@@ -1,0 +1,99 @@
+// Which devices are online. Every message a device sends counts as a sign of life; a device whose
+// signs stop for heartbeatGraceFactor x its profile's heartbeat interval goes offline in the
+// registry. State lives in memory; the registry is written on each change and last-seen times are
+// flushed once per sweep, so a busy scanner does not cost a write per scan.
+
+import type { Clock } from '../core/clock.js'
+import type { Log } from '../core/log.js'
+import type { Metrics } from '../core/metrics.js'
+import type { DeviceRegistry } from '../store/devices.js'
+
+interface State {
+  lastSeenMs: number
+  online: boolean
+  /** Seconds; 0 = not heartbeat-monitored (goes offline only on disconnect). */
+  heartbeatS: number
+  dirty: boolean
+}
+
+export interface PresenceOptions {
+  registry: DeviceRegistry
+  clock: Clock
+  log: Log
+  metrics: Metrics
+  graceFactor: number
+  heartbeatOf: (profileId: string) => number
+  /** How often offline devices are looked for, milliseconds. */
+  sweepMs?: number
+}
+
+export class Presence {
+  private readonly state = new Map<string, State>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor (private readonly opts: PresenceOptions) {}
+
+  /** Devices the registry still shows online from before a restart must show themselves again. */
+  start (): void {
+    for (const d of this.opts.registry.list()) {
+      if (d.status === 'online') this.opts.registry.setStatus(d.id, 'offline')
+    }
+    this.timer = setInterval(() => this.sweep(), this.opts.sweepMs ?? 1000)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    this.flushLastSeen()
+  }
+
+  seen (deviceId: string, profileId: string): void {
+    const now = this.opts.clock.now()
+    const s = this.state.get(deviceId)
+    if (s?.online) {
+      s.lastSeenMs = now
+      s.dirty = true
+      return
+    }
+    this.state.set(deviceId, { lastSeenMs: now, online: true, heartbeatS: this.opts.heartbeatOf(profileId), dirty: false })
+    this.opts.registry.markSeen(deviceId, new Date(now).toISOString())
+    this.opts.metrics.devicesOnline.inc()
+    this.opts.log.info({ deviceId }, 'device online')
+  }
+
+  offline (deviceId: string, reason: string): void {
+    const s = this.state.get(deviceId)
+    if (!s?.online) return
+    s.online = false
+    if (s.dirty) this.opts.registry.markSeen(deviceId, new Date(s.lastSeenMs).toISOString())
+    s.dirty = false
+    this.opts.registry.setStatus(deviceId, 'offline')
+    this.opts.metrics.devicesOnline.dec()
+    this.opts.log.warn({ deviceId, reason }, 'device offline')
+  }
+
+  isOnline (deviceId: string): boolean {
+    return this.state.get(deviceId)?.online === true
+  }
+
+  sweep (): void {
+    const now = this.opts.clock.now()
+    for (const [id, s] of this.state) {
+      if (!s.online || s.heartbeatS <= 0) continue
+      const silentMs = now - s.lastSeenMs
+      if (silentMs > s.heartbeatS * 1000 * this.opts.graceFactor) this.offline(id, 'heartbeat_missed')
+    }
+    this.flushLastSeen()
+  }
+
+  private flushLastSeen (): void {
+    const seen: Array<readonly [string, string]> = []
+    for (const [id, s] of this.state) {
+      if (!s.dirty || !s.online) continue
+      s.dirty = false
+      seen.push([id, new Date(s.lastSeenMs).toISOString()])
+    }
+    this.opts.registry.markSeenMany(seen)
+  }
+}

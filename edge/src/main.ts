@@ -1,0 +1,210 @@
+// The composition root: builds every part from the configuration, wires them together, listens,
+// and knows the order to take them down again. Nothing below this file reaches for a singleton.
+
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { WebSocketServer } from 'ws'
+import { systemClock, type Clock } from './core/clock.js'
+import type { EdgeConfig } from './core/config.js'
+import { EdgeError, Errors } from './core/errors.js'
+import { createLog, type Log } from './core/log.js'
+import { createMetrics, type Metrics } from './core/metrics.js'
+import { packageVersion } from './core/version.js'
+import { buildApp } from './app.js'
+import { CommitQueue } from './ingest/commit-queue.js'
+import { createBroker, type EdgeBroker } from './ingest/mqtt/broker.js'
+import { attachWebSocket, closeServer, listenTcp, listenTls, type Listening } from './ingest/mqtt/listeners.js'
+import { Ingest } from './ingest/pipeline.js'
+import { Presence } from './ingest/presence.js'
+import { SerialReader } from './ingest/serial/port.js'
+import { loadProfiles, type ProfileCatalogue } from './profiles/loader.js'
+import { Catalog } from './store/catalog.js'
+import { openDatabase, type Database } from './store/db.js'
+import { DeviceRegistry } from './store/devices.js'
+import { Journal } from './store/journal.js'
+import { Queries } from './store/queries.js'
+import type { Ports } from './http/deps.js'
+
+export interface StartOptions {
+  config: EdgeConfig
+  log?: Log
+  clock?: Clock
+  /** Presence sweep period, milliseconds (tests shorten it). */
+  presenceSweepMs?: number
+}
+
+export interface EdgeServer {
+  config: EdgeConfig
+  log: Log
+  ports: Ports
+  app: FastifyInstance
+  broker: EdgeBroker
+  db: Database
+  registry: DeviceRegistry
+  catalog: Catalog
+  profiles: ProfileCatalogue
+  metrics: Metrics
+  serial: SerialReader[]
+  /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
+  close (): Promise<void>
+}
+
+const iso = (clock: Clock) => (): string => new Date(clock.now()).toISOString()
+
+export async function startServer (opts: StartOptions): Promise<EdgeServer> {
+  const { config } = opts
+  const clock = opts.clock ?? systemClock
+  const log = opts.log ?? createLog({ level: config.logLevel })
+  const version = packageVersion()
+  const metrics = createMetrics()
+
+  // Profiles first: a broken profile must stop start-up before anything listens.
+  const profiles = loadProfiles(config.profilesDir)
+  const db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
+  const registry = new DeviceRegistry(db, iso(clock))
+  const catalog = new Catalog(db)
+  const queries = new Queries(db)
+  const journal = new Journal(db)
+  const queue = new CommitQueue({ journal, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
+  const presence = new Presence({
+    registry,
+    clock,
+    log: log.child({ module: 'presence' }),
+    metrics,
+    graceFactor: config.heartbeatGraceFactor,
+    heartbeatOf: (profileId) => profiles.get(profileId)?.heartbeatS ?? 0,
+    sweepMs: opts.presenceSweepMs
+  })
+  const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
+  const broker = createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
+  const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
+
+  const ports: Ports = { http: null, mqtt: null, mqttTls: null }
+  let draining = false
+  const app = await buildApp({
+    config,
+    log,
+    clock,
+    metrics,
+    db,
+    registry,
+    catalog,
+    queries,
+    profiles,
+    ingest,
+    presence,
+    version,
+    ports: () => ports,
+    serialHealth: () => serial.map((s) => s.health()),
+    pendingCommits: () => queue.pending,
+    disconnectDevice: (id) => broker.disconnect(id),
+    draining: () => draining
+  })
+
+  const listeners: Listening[] = []
+  let wss: WebSocketServer | null = null
+  try {
+    await app.listen({ host: config.host, port: config.httpPort })
+    ports.http = (app.server.address() as { port: number }).port
+    wss = attachWebSocket(broker.aedes, app.server)
+    const tcp = await listenTcp(broker.aedes, config.host, config.mqttPort)
+    listeners.push(tcp)
+    ports.mqtt = tcp.port
+    if (config.tlsCert && config.tlsKey) {
+      const tls = await listenTls(broker.aedes, config.host, config.mqttTlsPort, config.tlsCert, config.tlsKey)
+      listeners.push(tls)
+      ports.mqttTls = tls.port
+    }
+  } catch (err) {
+    await Promise.all(listeners.map((l) => closeServer(l.server)))
+    await app.close()
+    await broker.close()
+    db.close()
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      throw new EdgeError(Errors.CONFIG_INVALID, `cannot listen: ${e.message}; set another port (config keys httpPort, mqttPort, mqttTlsPort; 0 = any free port)`)
+    }
+    throw err
+  }
+  presence.start()
+  for (const s of serial) s.start()
+  await broker.publishStatus('online', { ports })
+  log.info({ storeId: config.storeId, ports, dataDir: config.dataDir, profiles: profiles.list().length, version }, 'store-edge listening')
+
+  let closing: Promise<void> | null = null
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true
+      log.info({}, 'shutting down: draining')
+      // Stop taking new connections, then let everything already received commit and be
+      // acknowledged before sessions are closed.
+      const stopAccepting = Promise.all(listeners.map((l) => closeServer(l.server)))
+      await Promise.all(serial.map((s) => s.stop()))
+      await withTimeout(queue.close(), config.shutdownTimeoutMs)
+      await broker.publishStatus('offline', { reason: 'shutdown' }).catch(() => {})
+      wss?.clients.forEach((c) => c.terminate())
+      await broker.close()
+      await stopAccepting
+      await app.close()
+      presence.stop()
+      db.close()
+      log.info({}, 'shut down')
+    })()
+    return closing
+  }
+
+  return { config, log, ports, app, broker, db, registry, catalog, profiles, metrics, serial, close }
+}
+
+interface SerialDeps {
+  registry: DeviceRegistry
+  profiles: ProfileCatalogue
+  ingest: Ingest
+  presence: Presence
+  clock: Clock
+  log: Log
+  metrics: Metrics
+}
+
+/** One reader per configured port; each must name a registered device with a serial profile. */
+function serialReaders (config: EdgeConfig, d: SerialDeps): SerialReader[] {
+  // Serial frames carry no id: they get this boot's random prefix and a counter, unique forever.
+  const boot = randomBytes(6).toString('base64url')
+  return config.serialPorts.map((p, i) => {
+    const key = `serialPorts[${i}].deviceId`
+    const device = d.registry.get(p.deviceId)
+    if (!device) throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}": device "${p.deviceId}" is not registered (store-edge devices add)`)
+    const profile = d.profiles.get(device.profileId)
+    if (!profile || profile.transport !== 'serial') {
+      throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}": device "${p.deviceId}" has profile "${device.profileId}", which is not a serial profile`)
+    }
+    const stream = profile.streams[0]
+    let n = 0
+    return new SerialReader({
+      path: p.path,
+      framing: stream.serial!,
+      log: d.log,
+      clock: d.clock,
+      onFrame: (frame) => {
+        n++
+        d.metrics.serialFrames.inc({ port: p.path, result: 'ok' })
+        d.presence.seen(device.id, device.profileId)
+        d.ingest.deviceMessage({
+          deviceId: device.id,
+          profileId: device.profileId,
+          stream: stream.name,
+          raw: frame,
+          transport: 'serial',
+          channel: p.path,
+          derivedId: `${boot}-${n}`,
+          defaultLocation: p.location
+        }, (err) => { if (err) d.log.error({ err, path: p.path }, 'serial frame not committed') })
+      }
+    })
+  })
+}
+
+function withTimeout (p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout
+  return Promise.race([p, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms) })]).finally(() => clearTimeout(timer))
+}

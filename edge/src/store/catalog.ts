@@ -1,0 +1,110 @@
+// The item master and locations, held in memory for ingest (a GTIN lookup per scan must not hit the
+// disk). Reloaded after an import, and when another connection (the CLI) changed the database.
+
+import type { Database } from 'better-sqlite3'
+
+export interface Item {
+  sku: string
+  description: string
+  category: string | null
+  casePack: number
+  unitCost: number | null
+  unitPrice: number | null
+  unitWeightG: number | null
+  shelfCapacity: number | null
+  facings: number | null
+  homeLocation: string | null
+  leadTimeDays: number | null
+  gtins: string[]
+}
+
+export type LocationKind = 'shelf' | 'backroom' | 'receiving' | 'other'
+
+export interface Location {
+  id: string
+  kind: LocationKind
+  description: string | null
+  zone: string | null
+}
+
+interface ItemRow {
+  sku: string
+  description: string
+  category: string | null
+  case_pack: number
+  unit_cost: number | null
+  unit_price: number | null
+  unit_weight_g: number | null
+  shelf_capacity: number | null
+  facings: number | null
+  home_location: string | null
+  lead_time_days: number | null
+}
+
+export function itemFromRow (r: ItemRow, gtins: string[]): Item {
+  return {
+    sku: r.sku,
+    description: r.description,
+    category: r.category,
+    casePack: r.case_pack,
+    unitCost: r.unit_cost,
+    unitPrice: r.unit_price,
+    unitWeightG: r.unit_weight_g,
+    shelfCapacity: r.shelf_capacity,
+    facings: r.facings,
+    homeLocation: r.home_location,
+    leadTimeDays: r.lead_time_days,
+    gtins
+  }
+}
+
+export class Catalog {
+  private items = new Map<string, Item>()
+  private gtins = new Map<string, string>()
+  private locations = new Map<string, Location>()
+  private dataVersion = -1
+
+  constructor (private readonly db: Database) {
+    this.reload()
+  }
+
+  reload (): void {
+    const items = new Map<string, Item>()
+    const gtins = new Map<string, string>()
+    const bySku = new Map<string, string[]>()
+    for (const g of this.db.prepare('SELECT gtin, sku FROM item_gtins').all() as Array<{ gtin: string, sku: string }>) {
+      gtins.set(g.gtin, g.sku)
+      const list = bySku.get(g.sku)
+      if (list) list.push(g.gtin)
+      else bySku.set(g.sku, [g.gtin])
+    }
+    for (const r of this.db.prepare('SELECT * FROM items').iterate() as IterableIterator<ItemRow>) {
+      items.set(r.sku, itemFromRow(r, bySku.get(r.sku) ?? []))
+    }
+    const locations = new Map<string, Location>()
+    for (const l of this.db.prepare('SELECT id, kind, description, zone FROM locations').all() as Location[]) {
+      locations.set(l.id, l)
+    }
+    this.items = items
+    this.gtins = gtins
+    this.locations = locations
+    this.dataVersion = this.db.pragma('data_version', { simple: true }) as number
+  }
+
+  /**
+   * Reload when another connection committed since we last looked. SQLite's data_version moves only
+   * for other connections' commits, so our own ingest writes never trigger a reload.
+   */
+  refreshIfChanged (): boolean {
+    const v = this.db.pragma('data_version', { simple: true }) as number
+    if (v === this.dataVersion) return false
+    this.reload()
+    return true
+  }
+
+  item (sku: string): Item | undefined { return this.items.get(sku) }
+  skuForGtin (gtin: string): string | undefined { return this.gtins.get(gtin) }
+  location (id: string): Location | undefined { return this.locations.get(id) }
+  get itemCount (): number { return this.items.size }
+  get locationCount (): number { return this.locations.size }
+}

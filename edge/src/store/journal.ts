@@ -1,0 +1,97 @@
+// Writes a batch of accepted events and dead letters in ONE transaction: the journal row, the ledger
+// rows and the updated positions of every event commit together or not at all. Idempotent by
+// (device_id, event_id): a redelivered event is recognised by the unique key and changes nothing.
+
+import type { Database } from 'better-sqlite3'
+import type { CanonicalEvent } from '../core/event.js'
+import { effectsOf, type Bucket } from './effects.js'
+
+export interface DeadLetter {
+  receivedAt: string
+  deviceId: string | null
+  transport: string
+  channel: string | null
+  reason: string
+  detail: string
+  gtin?: string | null
+  raw: Buffer | string | null
+}
+
+export type BatchEntry = { kind: 'event', event: CanonicalEvent } | { kind: 'dead', dead: DeadLetter }
+
+export type EntryOutcome =
+  | { kind: 'accepted', seq: number }
+  | { kind: 'duplicate' }
+  | { kind: 'dead', reason: string }
+
+interface PositionRow { on_hand: number, in_transit: number, reserved: number }
+
+export class Journal {
+  private readonly insertEvent
+  private readonly insertLedger
+  private readonly readPosition
+  private readonly upsertPosition
+  private readonly insertDead
+  private readonly tx
+
+  constructor (db: Database) {
+    this.insertEvent = db.prepare(`INSERT OR IGNORE INTO events
+      (device_id, event_id, type, store_id, occurred_at, received_at, sku, gtin, location, qty, data, source)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.insertLedger = db.prepare(`INSERT INTO ledger
+      (event_seq, sku, location, bucket, delta, balance, reason, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.readPosition = db.prepare('SELECT on_hand, in_transit, reserved FROM positions WHERE sku = ? AND location = ?')
+    this.upsertPosition = db.prepare(`INSERT INTO positions (sku, location, on_hand, in_transit, reserved, updated_seq, updated_at)
+      VALUES (@sku, @location, @on_hand, @in_transit, @reserved, @seq, @at)
+      ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, in_transit = excluded.in_transit,
+        reserved = excluded.reserved, updated_seq = excluded.updated_seq, updated_at = excluded.updated_at`)
+    this.insertDead = db.prepare(`INSERT INTO dead_letters
+      (received_at, device_id, transport, channel, reason, detail, gtin, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.tx = db.transaction((entries: readonly BatchEntry[]) => entries.map((e) => this.writeOne(e)))
+  }
+
+  /** Commits the whole batch; throws (and commits nothing) if the database fails. */
+  write (entries: readonly BatchEntry[]): EntryOutcome[] {
+    return this.tx(entries)
+  }
+
+  private writeOne (entry: BatchEntry): EntryOutcome {
+    if (entry.kind === 'dead') {
+      const d = entry.dead
+      this.insertDead.run(d.receivedAt, d.deviceId, d.transport, d.channel, d.reason, d.detail, d.gtin ?? null, d.raw)
+      return { kind: 'dead', reason: d.reason }
+    }
+    const e = entry.event
+    const res = this.insertEvent.run(e.deviceId, e.id, e.type, e.storeId, e.occurredAt, e.receivedAt,
+      e.sku ?? null, e.gtin ?? null, e.location ?? null, e.qty ?? null, JSON.stringify(e.data), JSON.stringify(e.source))
+    if (res.changes === 0) return { kind: 'duplicate' }
+    const seq = Number(res.lastInsertRowid)
+    if (e.sku !== undefined) this.applyEffects(e, seq)
+    return { kind: 'accepted', seq }
+  }
+
+  private applyEffects (e: CanonicalEvent, seq: number): void {
+    const sku = e.sku!
+    // Positions touched by this event, read once and written once each.
+    const cache = new Map<string, PositionRow>()
+    const position = (location: string): PositionRow => {
+      let p = cache.get(location)
+      if (!p) {
+        const row = this.readPosition.get(sku, location) as PositionRow | undefined
+        p = row ? { ...row } : { on_hand: 0, in_transit: 0, reserved: 0 }
+        cache.set(location, p)
+      }
+      return p
+    }
+    const changes = effectsOf(e, (location: string, bucket: Bucket) => position(location)[bucket])
+    if (changes.length === 0) return
+    for (const c of changes) {
+      const p = position(c.location)
+      p[c.bucket] += c.delta
+      this.insertLedger.run(seq, sku, c.location, c.bucket, c.delta, p[c.bucket], c.reason, e.occurredAt)
+    }
+    for (const [location, p] of cache) {
+      this.upsertPosition.run({ sku, location, ...p, seq, at: e.occurredAt })
+    }
+  }
+}

@@ -1,0 +1,10 @@
+// Every migration, in order. A new schema change is a new file here; never edit an applied one.
+import * as m001 from './001-initial.js'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [m001]
