@@ -76,7 +76,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     sweepMs: opts.presenceSweepMs
   })
   const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
-  const broker = createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
+  const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
   const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
 
   const ports: Ports = { http: null, mqtt: null, mqttTls: null }
@@ -178,7 +178,7 @@ function serialReaders (config: EdgeConfig, d: SerialDeps): SerialReader[] {
     if (!profile || profile.transport !== 'serial') {
       throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}": device "${p.deviceId}" has profile "${device.profileId}", which is not a serial profile`)
     }
-    const stream = profile.streams[0]
+    const stream = profile.streams.find((s) => s.serial !== undefined)!
     let n = 0
     return new SerialReader({
       path: p.path,

@@ -43,10 +43,11 @@ export async function startTestServer (t: Tap, overrides: Partial<EdgeConfig> = 
     server.catalog.reload()
   }
   let closed = false
+  const stopServer = server.close
   const close = async (): Promise<void> => {
     if (closed) return
     closed = true
-    await server.close()
+    await stopServer()
     if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
   t.teardown(close)

@@ -113,7 +113,13 @@ export async function deviceRoutes (app: FastifyInstance, deps: AppDeps): Promis
   }, async () => ({ profiles: deps.profiles.list() }))
 
   app.get('/api/v1/device-profiles/:id', {
-    schema: { tags: ['devices'], summary: 'One profile in full', params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } }
+    schema: {
+      tags: ['devices'],
+      summary: 'One profile in full',
+      params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      // The whole profile file as loaded: its shape is the profile schema in device-profiles/.
+      response: { 200: { type: 'object', required: ['id'], properties: { id: { type: 'string' } }, additionalProperties: true }, ...errorResponses }
+    }
   }, async (req) => {
     const { id } = req.params as { id: string }
     const p = deps.profiles.get(id)

@@ -106,6 +106,20 @@ export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   })
 
   app.get('/api/v1/locations', {
-    schema: { tags: ['items'], summary: 'Known locations (shelf bays, backroom bins, receiving)' }
+    schema: {
+      tags: ['items'],
+      summary: 'Known locations (shelf bays, backroom bins, receiving)',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            locations: {
+              type: 'array',
+              items: { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string' }, description: { type: ['string', 'null'] }, zone: { type: ['string', 'null'] } } }
+            }
+          }
+        }
+      }
+    }
   }, async () => ({ locations: deps.db.prepare('SELECT id, kind, description, zone FROM locations ORDER BY id').all() }))
 }

@@ -45,7 +45,7 @@ function connackError (message: string, returnCode: number): AuthenticateError {
   return err
 }
 
-export function createBroker (opts: BrokerOptions): EdgeBroker {
+export async function createBroker (opts: BrokerOptions): Promise<EdgeBroker> {
   const { storeId, log, metrics, registry, ingest, presence } = opts
   const devices = new WeakMap<Client, ClientDevice>()
   const refuse = (reason: string, fields: Record<string, unknown>): void => {
@@ -53,7 +53,7 @@ export function createBroker (opts: BrokerOptions): EdgeBroker {
     log.warn({ ...fields, reason }, 'mqtt refused')
   }
 
-  const aedes = new Aedes({
+  const aedes = await Aedes.createBroker({
     // Device ids are up to 64 characters; aedes defaults to the 3.1 limit of 23.
     maxClientsIdLength: 64,
     authenticate (client, username, password, done) {
