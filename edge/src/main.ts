@@ -58,55 +58,57 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
   const version = packageVersion()
   const metrics = createMetrics()
 
-  // Profiles first: a broken profile must stop start-up before anything listens.
+  // Profiles first: a broken profile must stop start-up before anything is opened.
   const profiles = loadProfiles(config.profilesDir)
   const db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
-  const registry = new DeviceRegistry(db, iso(clock))
-  const catalog = new Catalog(db)
-  const queries = new Queries(db)
-  const journal = new Journal(db)
-  const queue = new CommitQueue({ journal, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
-  const presence = new Presence({
-    registry,
-    clock,
-    log: log.child({ module: 'presence' }),
-    metrics,
-    graceFactor: config.heartbeatGraceFactor,
-    heartbeatOf: (profileId) => profiles.get(profileId)?.heartbeatS ?? 0,
-    sweepMs: opts.presenceSweepMs
-  })
-  const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
-  const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
-  const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
-
+  // What start-up has opened so far, closed in reverse if a later step fails (a port in use, a
+  // serial port naming an unknown device) so a failed start leaves no handle behind.
+  const undo: Array<() => unknown> = [() => db.close()]
+  const listeners: Listening[] = []
   const ports: Ports = { http: null, mqtt: null, mqttTls: null }
   let draining = false
-  const app = await buildApp({
-    config,
-    log,
-    clock,
-    metrics,
-    db,
-    registry,
-    catalog,
-    queries,
-    profiles,
-    ingest,
-    presence,
-    version,
-    ports: () => ports,
-    serialHealth: () => serial.map((s) => s.health()),
-    pendingCommits: () => queue.pending,
-    disconnectDevice: (id) => broker.disconnect(id),
-    draining: () => draining
-  })
-
-  const listeners: Listening[] = []
-  let wss: WebSocketServer | null = null
   try {
+    const registry = new DeviceRegistry(db, iso(clock))
+    const catalog = new Catalog(db)
+    const queries = new Queries(db)
+    const journal = new Journal(db)
+    const queue = new CommitQueue({ journal, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
+    const presence = new Presence({
+      registry,
+      clock,
+      log: log.child({ module: 'presence' }),
+      metrics,
+      graceFactor: config.heartbeatGraceFactor,
+      heartbeatOf: (profileId) => profiles.get(profileId)?.heartbeatS ?? 0,
+      sweepMs: opts.presenceSweepMs
+    })
+    const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
+    const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
+    const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
+    undo.push(() => broker.close())
+    const app = await buildApp({
+      config,
+      log,
+      clock,
+      metrics,
+      db,
+      registry,
+      catalog,
+      queries,
+      profiles,
+      ingest,
+      presence,
+      version,
+      ports: () => ports,
+      serialHealth: () => serial.map((s) => s.health()),
+      pendingCommits: () => queue.pending,
+      disconnectDevice: (id) => broker.disconnect(id),
+      draining: () => draining
+    })
+    undo.push(() => app.close())
     await app.listen({ host: config.host, port: config.httpPort })
     ports.http = (app.server.address() as { port: number }).port
-    wss = attachWebSocket(broker.aedes, app.server)
+    const wss = attachWebSocket(broker.aedes, app.server)
     const tcp = await listenTcp(broker.aedes, config.host, config.mqttPort)
     listeners.push(tcp)
     ports.mqtt = tcp.port
@@ -115,34 +117,58 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
-    await app.close()
-    await broker.close()
-    db.close()
+    for (const fn of undo.reverse()) await fn()
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE') {
       throw new EdgeError(Errors.CONFIG_INVALID, `cannot listen: ${e.message}; set another port (config keys httpPort, mqttPort, mqttTlsPort; 0 = any free port)`)
     }
     throw err
   }
+}
+
+interface Started {
+  config: EdgeConfig
+  log: Log
+  clock: Clock
+  version: string
+  ports: Ports
+  app: FastifyInstance
+  broker: EdgeBroker
+  db: Database
+  registry: DeviceRegistry
+  catalog: Catalog
+  profiles: ProfileCatalogue
+  metrics: Metrics
+  serial: SerialReader[]
+  presence: Presence
+  queue: CommitQueue
+  listeners: Listening[]
+  wss: WebSocketServer
+  setDraining: () => void
+}
+
+async function finishStart (s: Started): Promise<EdgeServer> {
+  const { config, log, ports, app, broker, db, presence, queue, listeners, wss, serial, profiles, version } = s
   presence.start()
-  for (const s of serial) s.start()
+  for (const reader of serial) reader.start()
   await broker.publishStatus('online', { ports })
   log.info({ storeId: config.storeId, ports, dataDir: config.dataDir, profiles: profiles.list().length, version }, 'store-edge listening')
 
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      draining = true
+      s.setDraining()
       log.info({}, 'shutting down: draining')
       // Stop taking new connections, then let everything already received commit and be
       // acknowledged before sessions are closed.
       const stopAccepting = Promise.all(listeners.map((l) => closeServer(l.server)))
-      await Promise.all(serial.map((s) => s.stop()))
+      await Promise.all(serial.map((reader) => reader.stop()))
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       await broker.publishStatus('offline', { reason: 'shutdown' }).catch(() => {})
-      wss?.clients.forEach((c) => c.terminate())
+      wss.clients.forEach((c) => c.terminate())
       await broker.close()
       await stopAccepting
       await app.close()
@@ -153,7 +179,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry, catalog, profiles, metrics, serial, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, close }
 }
 
 interface SerialDeps {

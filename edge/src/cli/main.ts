@@ -51,9 +51,14 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
     return 2
   }
   const [command, ...rest] = parsed.positionals
-  if (parsed.values.help || command === undefined || command === 'help') {
+  if (parsed.values.help || command === 'help') {
     out.line(USAGE)
-    return command === undefined && !parsed.values.help ? 2 : 0
+    return 0
+  }
+  if (command === undefined) {
+    // No command is a usage error: usage on stderr and exit 2, so a script sees it failed.
+    out.error(USAGE)
+    return 2
   }
   const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, json: boolean }
   try {

@@ -1,10 +1,10 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { MqttClient } from 'mqtt'
 import { connectDevice, publish, startTestServer, topic, type TestServer } from '../helpers/server.js'
 
 interface Ctx { server: TestServer, hh: MqttClient, pos: MqttClient, cam: MqttClient, cell: MqttClient, probe: MqttClient }
 
-async function store (t: Parameters<Parameters<typeof t.test>[1]>[0], overrides = {}): Promise<Ctx> {
+async function store (t: Test, overrides = {}): Promise<Ctx> {
   const server = await startTestServer(t, overrides)
   const dev = async (id: string, profile: string): Promise<MqttClient> => connectDevice(t, server.mqttUrl, id, server.addDevice(id, profile))
   return {
