@@ -92,3 +92,15 @@ t.test('a device that disconnects mid-stream loses nothing it was acknowledged f
   await publish(again, topic('hh-1', 'scan'), { msgId: 'after', ts: Date.now(), gtin: '4006381333931' })
   t.ok(server.db.prepare("SELECT 1 FROM events WHERE event_id = 'after'").get())
 })
+
+t.test('a device\'s last will on its status topic takes it offline at once', async (t) => {
+  const server = await startTestServer(t)
+  const secret = server.addDevice('hh-1', 'handheld-scanner-app')
+  const client = await connectDevice(t, server.mqttUrl, 'hh-1', secret, { will: { topic: topic('hh-1', 'status'), payload: Buffer.from('offline'), qos: 1, retain: false } })
+  await publish(client, topic('hh-1', 'status'), 'online')
+  t.equal(server.registry.get('hh-1')!.status, 'online')
+  // Drop the connection without DISCONNECT, as a handheld whose battery dies: the broker publishes the will.
+  ;(client as unknown as { stream: { destroy (): void } }).stream.destroy()
+  await waitFor(() => server.registry.get('hh-1')!.status === 'offline', 3000, 'offline by last will or disconnect')
+  t.pass('offline')
+})
