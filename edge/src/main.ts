@@ -2,6 +2,7 @@
 // and knows the order to take them down again. Nothing below this file reaches for a singleton.
 
 import { randomBytes } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { WebSocketServer } from 'ws'
 import { systemClock, type Clock } from './core/clock.js'
@@ -14,6 +15,7 @@ import { buildApp } from './app.js'
 import { CommitQueue } from './ingest/commit-queue.js'
 import { createBroker, type EdgeBroker } from './ingest/mqtt/broker.js'
 import { attachWebSocket, closeServer, listenTcp, listenTls, type Listening } from './ingest/mqtt/listeners.js'
+import { guardConnection } from './ingest/mqtt/packet-guard.js'
 import { Ingest } from './ingest/pipeline.js'
 import { Presence } from './ingest/presence.js'
 import { SerialReader } from './ingest/serial/port.js'
@@ -108,12 +110,16 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     undo.push(() => app.close())
     await app.listen({ host: config.host, port: config.httpPort })
     ports.http = (app.server.address() as { port: number }).port
-    const wss = attachWebSocket(broker.aedes, app.server)
-    const tcp = await listenTcp(broker.aedes, config.host, config.mqttPort)
+    const wrap = (socket: Duplex): Duplex => guardConnection(socket, config.maxPacketBytes, (err) => {
+      metrics.refused.inc({ reason: 'packet_too_large' })
+      log.warn({ declared: err.declared, limit: err.limit }, 'mqtt packet too large, connection closed')
+    })
+    const wss = attachWebSocket(broker.aedes, app.server, wrap)
+    const tcp = await listenTcp(broker.aedes, config.host, config.mqttPort, wrap)
     listeners.push(tcp)
     ports.mqtt = tcp.port
     if (config.tlsCert && config.tlsKey) {
-      const tls = await listenTls(broker.aedes, config.host, config.mqttTlsPort, config.tlsCert, config.tlsKey)
+      const tls = await listenTls(broker.aedes, config.host, config.mqttTlsPort, config.tlsCert, config.tlsKey, wrap)
       listeners.push(tls)
       ports.mqttTls = tls.port
     }

@@ -19,8 +19,10 @@ export interface EdgeConfig {
   profilesDir: string
   relayUrl: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  /** Largest MQTT payload or HTTP body accepted, bytes. */
+  /** Largest MQTT payload accepted, bytes; a larger one (up to maxPacketBytes) is dead-lettered. */
   maxPayloadBytes: number
+  /** Largest MQTT packet a device may send at all, bytes; a larger one ends its connection. */
+  maxPacketBytes: number
   /** Events committed per SQLite transaction at most. */
   ingestBatchMax: number
   /** A device is offline after this many heartbeat intervals without a message. */
@@ -75,6 +77,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   relayUrl: { kind: 'nullable-string', default: null, allowed: 'an http(s) URL of the cloud relay, or null' },
   logLevel: { kind: 'enum', default: 'info', values: LOG_LEVELS, allowed: LOG_LEVELS.join(', ') },
   maxPayloadBytes: { kind: 'int', default: 65536, min: 256, max: 16 * 1024 * 1024, allowed: 'an integer 256-16777216 (bytes)' },
+  maxPacketBytes: { kind: 'int', default: 1024 * 1024, min: 1024, max: 256 * 1024 * 1024, allowed: 'an integer 1024-268435456 (bytes), at least maxPayloadBytes' },
   ingestBatchMax: { kind: 'int', default: 2000, min: 1, max: 100000, allowed: 'an integer 1-100000' },
   heartbeatGraceFactor: { kind: 'number', default: 2.5, min: 1, max: 100, allowed: 'a number 1-100' },
   maxEventAgeS: { kind: 'int', default: 7 * 24 * 3600, min: 60, max: 366 * 24 * 3600, allowed: 'an integer 60-31622400 (seconds)' },
@@ -196,6 +199,10 @@ export function loadConfig (opts: LoadConfigOptions = {}): EdgeConfig {
     const spec = KEYS[key as keyof EdgeConfig]
     if (!spec) throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}" is unknown`, { key, origin: 'overrides' })
     out[key] = coerce(key, spec, value, 'overrides', false)
+  }
+  if ((out.maxPacketBytes as number) < (out.maxPayloadBytes as number)) {
+    throw new EdgeError(Errors.CONFIG_INVALID,
+      `config key "maxPacketBytes" (${String(out.maxPacketBytes)}) must be at least maxPayloadBytes (${String(out.maxPayloadBytes)})`, { key: 'maxPacketBytes' })
   }
   if ((out.tlsCert === null) !== (out.tlsKey === null)) {
     const missing = out.tlsCert === null ? 'tlsCert' : 'tlsKey'

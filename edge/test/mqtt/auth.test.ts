@@ -96,3 +96,28 @@ t.test('a refused publish does not stop the broker serving the others', async (t
   await publish(good, topic('hh-2', 'scan'), { msgId: 'ok-1', ts: Date.now(), gtin: '4006381333931' })
   t.equal((server.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n, 1)
 })
+
+t.test('a packet over maxPacketBytes ends the connection before it is buffered; the broker keeps serving', async (t) => {
+  const server = await startTestServer(t, { maxPayloadBytes: 1024, maxPacketBytes: 4096 })
+  const secret = server.addDevice('hh-1', 'handheld-scanner-app')
+  const client = await connectDevice(t, server.mqttUrl, 'hh-1', secret)
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+  client.publish(topic('hh-1', 'scan'), Buffer.alloc(64 * 1024, 0x41), { qos: 1 })
+  await closed
+  t.equal(await metric(server, 'edge_mqtt_refused_total', 'packet_too_large'), 1)
+  // Between the payload limit and the packet limit: dead-lettered, acknowledged.
+  const again = await connectDevice(t, server.mqttUrl, 'hh-1', secret)
+  await publish(again, topic('hh-1', 'scan'), Buffer.alloc(2048, 0x41))
+  t.match(server.db.prepare('SELECT reason FROM dead_letters').all(), [{ reason: 'EDGE_ERR_PAYLOAD_TOO_BIG' }])
+})
+
+t.test('garbage instead of MQTT on the port is dropped without harm', async (t) => {
+  const server = await startTestServer(t)
+  const net = await import('node:net')
+  const sock = net.connect(server.ports.mqtt!, '127.0.0.1')
+  await new Promise((r) => sock.once('connect', r))
+  sock.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n\xff\xff\xff\xff\xff'))
+  await new Promise<void>((resolve) => { sock.once('close', () => resolve()); sock.resume() })
+  const secret = server.addDevice('hh-1', 'handheld-scanner-app')
+  t.ok((await connectDevice(t, server.mqttUrl, 'hh-1', secret)).connected, 'still serving')
+})

@@ -37,7 +37,7 @@ export async function deviceRoutes (app: FastifyInstance, deps: AppDeps): Promis
   })
 
   app.post('/api/v1/devices', {
-    preHandler: admin,
+    onRequest: admin, // before the body is read
     schema: {
       tags: ['devices'],
       summary: 'Register a device; the secret is returned once and never again',
@@ -68,7 +68,7 @@ export async function deviceRoutes (app: FastifyInstance, deps: AppDeps): Promis
   })
 
   app.delete('/api/v1/devices/:id', {
-    preHandler: admin,
+    onRequest: admin, // before the body is read
     schema: {
       tags: ['devices'],
       summary: 'Revoke a device: its secret stops working and a live session is closed',

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import { EVENT_TYPES } from '../../core/event.js'
+import type { Device } from '../../store/devices.js'
 import { deviceFromRequest } from '../auth.js'
 import type { AppDeps } from '../deps.js'
 import { errorResponses, postedEventSchema, storedEventSchema } from '../schemas.js'
@@ -9,7 +10,15 @@ import { errorResponses, postedEventSchema, storedEventSchema } from '../schemas
 const MAX_BATCH = 1000
 
 export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // The device is known on request, before its body is read: a client without valid credentials
+  // gets 401 and never makes the server parse up to 4 MB of JSON.
+  const senders = new WeakMap<FastifyRequest, Device>()
+
   app.post('/api/v1/events', {
+    onRequest: async (req) => {
+      if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
+      senders.set(req, deviceFromRequest(req, deps.registry))
+    },
     schema: {
       tags: ['events'],
       summary: 'Post canonical events as a device (HTTP Basic: device id and secret). Replays apply once.',
@@ -46,8 +55,7 @@ export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise
       }
     }
   }, async (req) => {
-    if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
-    const device = deviceFromRequest(req, deps.registry)
+    const device = senders.get(req)!
     const { events } = req.body as { events: Array<Record<string, unknown>> }
     const results = await deps.ingest.postEvents(device.id, events, 'POST /api/v1/events')
     deps.presence.seen(device.id, device.profileId)

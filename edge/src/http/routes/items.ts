@@ -83,7 +83,7 @@ export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   })
 
   app.post('/api/v1/items/import', {
-    preHandler: admin,
+    onRequest: admin, // before the body is read
     bodyLimit: 64 * 1024 * 1024, // bytes: an item master of 50,000 SKUs as CSV is ~10 MB
     schema: {
       tags: ['items'],

@@ -11,6 +11,9 @@ import { WebSocketServer, createWebSocketStream } from 'ws'
 import type { Aedes } from 'aedes'
 import { EdgeError, Errors } from '../../core/errors.js'
 
+/** Turns an accepted socket into the connection aedes reads (the packet size guard). */
+export type Wrap = (socket: Duplex) => Duplex
+
 export interface Listening {
   server: Server | TlsServer
   port: number
@@ -27,12 +30,12 @@ function listen (server: Server | TlsServer, host: string, port: number): Promis
   })
 }
 
-export function listenTcp (aedes: Aedes, host: string, port: number): Promise<Listening> {
-  const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket))
+export function listenTcp (aedes: Aedes, host: string, port: number, wrap: Wrap): Promise<Listening> {
+  const server = createServer({ noDelay: true }, (socket) => aedes.handle(wrap(socket)))
   return listen(server, host, port)
 }
 
-export function listenTls (aedes: Aedes, host: string, port: number, certFile: string, keyFile: string): Promise<Listening> {
+export function listenTls (aedes: Aedes, host: string, port: number, certFile: string, keyFile: string, wrap: Wrap): Promise<Listening> {
   let cert: Buffer, key: Buffer
   try {
     cert = readFileSync(certFile)
@@ -42,13 +45,13 @@ export function listenTls (aedes: Aedes, host: string, port: number, certFile: s
   }
   const server = createTlsServer({ cert, key }, (socket) => {
     socket.setNoDelay(true)
-    aedes.handle(socket)
+    aedes.handle(wrap(socket))
   })
   return listen(server, host, port)
 }
 
 /** MQTT over WebSocket on the HTTP server's port, path /mqtt, subprotocol mqtt. */
-export function attachWebSocket (aedes: Aedes, http: HttpServer, path = '/mqtt'): WebSocketServer {
+export function attachWebSocket (aedes: Aedes, http: HttpServer, wrap: Wrap, path = '/mqtt'): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, // mqtt.js offers 'mqtt' (3.1.1/5) or 'mqttv3.1'; anything else is not MQTT.
     handleProtocols: (protocols) => protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false })
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -61,7 +64,7 @@ export function attachWebSocket (aedes: Aedes, http: HttpServer, path = '/mqtt')
     wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createWebSocketStream(ws)
       stream.on('error', () => stream.destroy())
-      aedes.handle(stream, req)
+      aedes.handle(wrap(stream), req)
     })
   })
   return wss
