@@ -19,7 +19,7 @@ export interface EdgeConfig {
   profilesDir: string
   relayUrl: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  /** Largest MQTT payload accepted, bytes; a larger one (up to maxPacketBytes) is dead-lettered. */
+  /** Largest MQTT payload accepted, bytes (HTTP bodies have their own per-route limits); a larger one (up to maxPacketBytes) is dead-lettered. */
   maxPayloadBytes: number
   /** Largest MQTT packet a device may send at all, bytes; a larger one ends its connection. */
   maxPacketBytes: number

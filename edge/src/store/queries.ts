@@ -100,7 +100,12 @@ export class Queries {
     const where: string[] = []
     const args: unknown[] = []
     if (opts.category !== undefined) { where.push('category = ?'); args.push(opts.category) }
-    if (opts.q !== undefined) { where.push('(sku LIKE ? OR description LIKE ?)'); args.push(`%${opts.q}%`, `%${opts.q}%`) }
+    if (opts.q !== undefined) {
+      // Search text is literal: SKUs like FOODS_1_001 contain LIKE's own wildcard characters.
+      const q = `%${opts.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+      where.push("(sku LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
+      args.push(q, q)
+    }
     const w = where.length ? 'WHERE ' + where.join(' AND ') : ''
     const rows = this.db.prepare(`SELECT * FROM items ${w} ORDER BY sku LIMIT ? OFFSET ?`).all(...args, opts.limit, opts.offset) as Parameters<typeof itemFromRow>[0][]
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM items ${w}`).get(...args) as { n: number }).n

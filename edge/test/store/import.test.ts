@@ -97,3 +97,11 @@ t.test('on-hand rows must name known items and locations; duplicates are refused
   const e = t.throws(() => importMasterData(db, { format: 'csv', kind: 'onHand', text: 'sku,location,qty\nX,Y,3\nX,Y,4\nQ,R,-1\n' }, NOW)) as unknown as { details: { problems: Array<{ line: number, message: string }> } }
   t.match(e.details.problems, [{ line: 3, message: /appears again/ }, { line: 4, field: 'qty' }])
 })
+
+t.test('item search text is literal, not a LIKE pattern', async (t) => {
+  const db = freshDb(t)
+  importMasterData(db, { format: 'json', text: JSON.stringify({ items: [{ sku: 'FOODS_1_001', description: 'a' }, { sku: 'FOODSX1Y001', description: '100% juice' }] }) }, NOW)
+  const q = new Queries(db)
+  t.same(q.items({ limit: 10, offset: 0, q: 'FOODS_1' }).items.map((i) => i.sku), ['FOODS_1_001'])
+  t.same(q.items({ limit: 10, offset: 0, q: '100%' }).items.map((i) => i.sku), ['FOODSX1Y001'])
+})
