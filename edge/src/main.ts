@@ -135,20 +135,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
   }
 }
 
-interface Started {
-  config: EdgeConfig
-  log: Log
+/** Everything start-up built, handed to the last step that starts the timers and defines close. */
+interface Started extends Omit<EdgeServer, 'close'> {
   clock: Clock
   version: string
-  ports: Ports
-  app: FastifyInstance
-  broker: EdgeBroker
-  db: Database
-  registry: DeviceRegistry
-  catalog: Catalog
-  profiles: ProfileCatalogue
-  metrics: Metrics
-  serial: SerialReader[]
   presence: Presence
   queue: CommitQueue
   listeners: Listening[]

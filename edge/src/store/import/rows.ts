@@ -2,7 +2,7 @@
 // problem with its row and line rather than stopping at the first.
 
 import { checkGtin } from '../../core/gtin.js'
-import type { LocationKind } from '../catalog.js'
+import type { Item, LocationKind } from '../catalog.js'
 
 export interface RowProblem {
   /** 1-based row number within its section (not counting the CSV header). */
@@ -16,20 +16,8 @@ export interface RowProblem {
 
 export type ImportKind = 'items' | 'locations' | 'onHand'
 
-export interface ItemInput {
-  sku: string
-  description: string
-  gtins: string[]
-  category: string | null
-  casePack: number
-  unitCost: number | null
-  unitPrice: number | null
-  unitWeightG: number | null
-  shelfCapacity: number | null
-  facings: number | null
-  homeLocation: string | null
-  leadTimeDays: number | null
-}
+/** An imported item has exactly the fields of a catalogue item. */
+export type ItemInput = Item
 
 export interface LocationInput { id: string, kind: LocationKind, description: string | null, zone: string | null }
 export interface OnHandInput { sku: string, location: string, qty: number }
