@@ -1,0 +1,36 @@
+// The server child runs as plain JavaScript, as `npm run build` would make it: under tsx it would
+// carry the TypeScript loader (a second thread and its caches, ~35 MB RSS) into the memory figures.
+// The subscriber's worker thread is compiled the same way (tsx does not reach worker threads here).
+// Each file is transpiled on its own (TypeScript's transpileModule, no type check, so a type error
+// elsewhere in the tree does not stop the bench) into bench/out/.server/, mirroring the tree.
+
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import ts from 'typescript'
+
+function tsFiles (dir: string): string[] {
+  const out: string[] = []
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...tsFiles(p))
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p)
+  }
+  return out
+}
+
+/** Transpiles edge/src and bench/; returns the compiled path of a bench/ file by its source path. */
+export function compileBench (root: string): (source: string) => string {
+  const outRoot = join(root, 'bench', 'out', '.server')
+  rmSync(outRoot, { recursive: true, force: true })
+  const files = [...tsFiles(join(root, 'edge', 'src')), join(root, 'bench', 'server-child.ts'), ...tsFiles(join(root, 'bench', 'lib'))]
+  for (const file of files) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false, esModuleInterop: true }
+    })
+    const dest = join(outRoot, relative(root, file)).replace(/\.ts$/, '.js')
+    mkdirSync(dirname(dest), { recursive: true })
+    writeFileSync(dest, outputText)
+  }
+  return (source) => join(outRoot, relative(root, source)).replace(/\.ts$/, '.js')
+}
