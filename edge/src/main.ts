@@ -23,7 +23,7 @@ import { loadProfiles, type ProfileCatalogue } from './profiles/loader.js'
 import { Catalog } from './store/catalog.js'
 import { openDatabase, type Database } from './store/db.js'
 import { DeviceRegistry } from './store/devices.js'
-import { Journal } from './store/journal.js'
+import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { Queries } from './store/queries.js'
 import type { Ports } from './http/deps.js'
 
@@ -73,8 +73,9 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const registry = new DeviceRegistry(db, iso(clock))
     const catalog = new Catalog(db)
     const queries = new Queries(db)
-    const journal = new Journal(db)
-    const queue = new CommitQueue({ journal, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
+    const writer = await startJournalThread({ dataDir: config.dataDir, synchronous: config.dbSynchronous })
+    undo.push(() => writer.close())
+    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
     const presence = new Presence({
       registry,
       clock,
@@ -123,7 +124,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, writer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -141,13 +142,14 @@ interface Started extends Omit<EdgeServer, 'close'> {
   version: string
   presence: Presence
   queue: CommitQueue
+  writer: JournalWriter
   listeners: Listening[]
   wss: WebSocketServer
   setDraining: () => void
 }
 
 async function finishStart (s: Started): Promise<EdgeServer> {
-  const { config, log, ports, app, broker, db, presence, queue, listeners, wss, serial, profiles, version } = s
+  const { config, log, ports, app, broker, db, presence, queue, writer, listeners, wss, serial, profiles, version } = s
   presence.start()
   for (const reader of serial) reader.start()
   await broker.publishStatus('online', { ports })
@@ -169,6 +171,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       await stopAccepting
       await app.close()
       presence.stop()
+      await writer.close()
       db.close()
       log.info({}, 'shut down')
     })()

@@ -1,11 +1,13 @@
-// Group commit: everything that arrives within one turn of the event loop is written in one journal
-// transaction, then every submitter is answered. Throughput comes from batching; "acknowledged
-// means committed" holds because an MQTT PUBACK or HTTP reply waits for its submission's callback.
+// Group commit: what arrives while the previous batch is committing is written in the next
+// transaction, then every submitter is answered. One batch is in flight at a time, so the busier
+// the store, the larger (and cheaper per event) the commits. "Acknowledged means committed" holds
+// because an MQTT PUBACK or HTTP reply waits for its submission's callback.
 
 import type { Log } from '../core/log.js'
 import type { Metrics } from '../core/metrics.js'
 import { EdgeError, Errors } from '../core/errors.js'
-import type { BatchEntry, EntryOutcome, Journal } from '../store/journal.js'
+import type { BatchEntry, EntryOutcome } from '../store/journal.js'
+import type { JournalWriter } from '../store/journal-thread.js'
 
 export type CommitCallback = (err: Error | null, outcomes: EntryOutcome[]) => void
 
@@ -18,18 +20,17 @@ interface Submission {
 }
 
 export interface CommitQueueOptions {
-  journal: Journal
+  writer: Pick<JournalWriter, 'write'>
   log: Log
   metrics: Metrics
-  /** Entries per transaction at most; a larger backlog is split over several turns. */
+  /** Entries per transaction at most; a larger backlog is split over several commits. */
   batchMax: number
-  /** Called after each successful commit (the catalogue refresh hook, decisions later). */
-  afterCommit?: (entries: readonly BatchEntry[], outcomes: readonly EntryOutcome[]) => void
 }
 
 export class CommitQueue {
   private queue: Submission[] = []
   private scheduled = false
+  private inFlight = false
   private closed = false
   private idleWaiters: Array<() => void> = []
 
@@ -47,15 +48,16 @@ export class CommitQueue {
       return
     }
     this.queue.push({ entries, transport, receivedAt, done })
-    if (!this.scheduled) {
+    // Let the rest of this turn's messages join the batch before it starts.
+    if (!this.scheduled && !this.inFlight) {
       this.scheduled = true
       setImmediate(() => this.flush())
     }
   }
 
-  /** Resolves when nothing is waiting to be committed. */
+  /** Resolves when nothing is queued or committing. */
   idle (): Promise<void> {
-    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve()
+    if (this.queue.length === 0 && !this.scheduled && !this.inFlight) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
@@ -67,6 +69,7 @@ export class CommitQueue {
 
   private flush (): void {
     this.scheduled = false
+    if (this.inFlight) return
     const batch: Submission[] = []
     let size = 0
     while (this.queue.length > 0 && (size === 0 || size + this.queue[0].entries.length <= this.opts.batchMax)) {
@@ -74,46 +77,49 @@ export class CommitQueue {
       batch.push(s)
       size += s.entries.length
     }
-    if (batch.length > 0) this.commit(batch)
-    if (this.queue.length > 0) {
-      this.scheduled = true
-      setImmediate(() => this.flush())
-    } else {
+    if (batch.length === 0) {
       const waiters = this.idleWaiters
       this.idleWaiters = []
       for (const w of waiters) w()
-    }
-  }
-
-  private commit (batch: Submission[]): void {
-    const { journal, metrics, log } = this.opts
-    const entries = batch.length === 1 ? batch[0].entries : batch.flatMap((s) => s.entries)
-    const started = performance.now()
-    let outcomes: EntryOutcome[]
-    try {
-      outcomes = journal.write(entries)
-    } catch (err) {
-      // Nothing of the batch is committed: every submitter hears of it, so no device gets a PUBACK
-      // and no handheld a 200 for data that is not on disk.
-      log.error({ err, entries: entries.length }, 'journal commit failed')
-      for (const s of batch) s.done(err as Error, [])
       return
     }
+    this.inFlight = true
+    const entries = batch.length === 1 ? batch[0].entries : batch.flatMap((s) => s.entries)
+    this.opts.writer.write(entries).then(({ outcomes, commitMs }) => {
+      this.inFlight = false
+      this.answer(batch, entries.length, outcomes, commitMs)
+      this.flush()
+    }, (err: Error) => {
+      this.inFlight = false
+      // Nothing of the batch is committed: every submitter hears of it, so no device gets a PUBACK
+      // and no handheld a 200 for data that is not on disk.
+      this.opts.log.error({ err, entries: entries.length }, 'journal commit failed')
+      for (const s of batch) s.done(err, [])
+      this.flush()
+    })
+  }
+
+  private answer (batch: Submission[], size: number, outcomes: EntryOutcome[], commitMs: number): void {
+    const { metrics } = this.opts
     const finished = performance.now()
-    metrics.commitTime.observe((finished - started) / 1000)
-    metrics.batchSize.observe(entries.length)
-    this.opts.afterCommit?.(entries, outcomes)
+    metrics.commitTime.observe(commitMs / 1000)
+    metrics.batchSize.observe(size)
+    // Counted per batch, not per entry: label lookups are a measurable cost at 30,000 events/s.
+    const tally = new Map<string, number>()
+    const bump = (key: string): void => { tally.set(key, (tally.get(key) ?? 0) + 1) }
     let k = 0
     for (const s of batch) {
       const mine = outcomes.slice(k, k + s.entries.length)
       k += s.entries.length
-      for (const o of mine) {
-        if (o.kind === 'accepted') metrics.accepted.inc({ transport: s.transport })
-        else if (o.kind === 'duplicate') metrics.duplicates.inc({ transport: s.transport })
-        else metrics.deadLettered.inc({ reason: o.reason })
-      }
+      for (const o of mine) bump(o.kind === 'dead' ? `dead\0${o.reason}` : `${o.kind}\0${s.transport}`)
       metrics.ingestLatency.observe({ transport: s.transport }, (finished - s.receivedAt) / 1000)
       s.done(null, mine)
+    }
+    for (const [key, n] of tally) {
+      const [kind, label] = key.split('\0')
+      if (kind === 'accepted') metrics.accepted.inc({ transport: label }, n)
+      else if (kind === 'duplicate') metrics.duplicates.inc({ transport: label }, n)
+      else metrics.deadLettered.inc({ reason: label }, n)
     }
   }
 }

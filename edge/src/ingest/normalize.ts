@@ -113,5 +113,8 @@ function checkTime (raw: string | undefined, nowMs: number, limits: NormalizeLim
   if (ms < nowMs - limits.maxEventAgeS * 1000) {
     throw new EdgeError(Errors.BAD_TIME, `occurredAt ${raw} is more than ${limits.maxEventAgeS} s in the past`)
   }
-  return new Date(ms).toISOString()
+  // Codecs already give canonical UTC; only other spellings (offsets, no millis) are rewritten.
+  return CANONICAL_ISO.test(raw) ? raw : new Date(ms).toISOString()
 }
+
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/

@@ -68,8 +68,8 @@ export class DeviceRegistry {
     this.revokeStmt = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
     this.seenStmt = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
     this.statusStmt = db.prepare('UPDATE devices SET status = ? WHERE id = ?')
-    this.seenMany = db.transaction((seen: ReadonlyArray<readonly [string, string]>) => {
-      for (const [id, at] of seen) this.seenStmt.run(at, 'online', id)
+    this.seenMany = db.transaction((changes: ReadonlyArray<readonly [string, string, boolean]>) => {
+      for (const [id, at, online] of changes) this.seenStmt.run(at, online ? 'online' : 'offline', id)
     })
   }
 
@@ -110,13 +110,12 @@ export class DeviceRegistry {
     return this.get(id)!
   }
 
-  markSeen (id: string, at: string): void {
-    this.seenStmt.run(at, 'online', id)
-  }
-
-  /** Last-seen times of many devices in one transaction (one fsync, not one per device). */
-  markSeenMany (seen: ReadonlyArray<readonly [string, string]>): void {
-    if (seen.length > 0) this.seenMany(seen)
+  /**
+   * Presence of many devices in one transaction (one fsync, not one per device): each entry is the
+   * device, its last-seen time and whether it is online.
+   */
+  applyPresence (changes: ReadonlyArray<readonly [string, string, boolean]>): void {
+    if (changes.length > 0) this.seenMany(changes)
   }
 
   setStatus (id: string, status: 'online' | 'offline'): void {

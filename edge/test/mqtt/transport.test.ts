@@ -98,7 +98,7 @@ t.test('a device\'s last will on its status topic takes it offline at once', asy
   const secret = server.addDevice('hh-1', 'handheld-scanner-app')
   const client = await connectDevice(t, server.mqttUrl, 'hh-1', secret, { will: { topic: topic('hh-1', 'status'), payload: Buffer.from('offline'), qos: 1, retain: false } })
   await publish(client, topic('hh-1', 'status'), 'online')
-  t.equal(server.registry.get('hh-1')!.status, 'online')
+  await waitFor(() => server.registry.get('hh-1')!.status === 'online', 3000, 'online in the registry')
   // Drop the connection without DISCONNECT, as a handheld whose battery dies: the broker publishes the will.
   ;(client as unknown as { stream: { destroy (): void } }).stream.destroy()
   await waitFor(() => server.registry.get('hh-1')!.status === 'offline', 3000, 'offline by last will or disconnect')

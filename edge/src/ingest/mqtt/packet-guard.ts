@@ -4,7 +4,7 @@
 // (one type byte, then the Remaining Length as a variable byte integer of 1-4 bytes) as bytes pass
 // through, and ends the connection when a packet declares more than the limit.
 
-import { Duplex, Transform, type TransformCallback } from 'node:stream'
+import type { Duplex } from 'node:stream'
 
 export class PacketTooLarge extends Error {
   constructor (readonly declared: number, readonly limit: number) {
@@ -12,7 +12,8 @@ export class PacketTooLarge extends Error {
   }
 }
 
-export class PacketSizeGuard extends Transform {
+/** Tracks MQTT fixed headers across chunks and says when a packet declares too many bytes. */
+export class PacketSizeGuard {
   /** Body bytes of the current packet still to pass. */
   private skip = 0
   /** -1: the next byte is a fixed header; 0-3: length bytes read so far. */
@@ -20,11 +21,10 @@ export class PacketSizeGuard extends Transform {
   private length = 0
   private multiplier = 1
 
-  constructor (private readonly limit: number) {
-    super()
-  }
+  constructor (private readonly limit: number) {}
 
-  override _transform (chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  /** Throws PacketTooLarge, or an Error for a malformed length; otherwise the bytes may pass. */
+  check (chunk: Buffer): void {
     let i = 0
     while (i < chunk.length) {
       if (this.skip > 0) {
@@ -46,27 +46,37 @@ export class PacketSizeGuard extends Transform {
       this.lengthBytes++
       if (b & 0x80) {
         // [MQTT-2.2.3] at most four length bytes; a fifth is a malformed packet.
-        if (this.lengthBytes >= 4) { done(new Error('malformed MQTT remaining length')); return }
+        if (this.lengthBytes >= 4) throw new Error('malformed MQTT remaining length')
         continue
       }
-      if (this.length > this.limit) { done(new PacketTooLarge(this.length, this.limit)); return }
+      if (this.length > this.limit) throw new PacketTooLarge(this.length, this.limit)
       this.skip = this.length
       this.lengthBytes = -1
     }
-    done(null, chunk)
   }
 }
 
 /**
- * The connection aedes sees: reads come through the guard, writes go straight to the socket.
- * `onTooLarge` hears of a refusal (to count it); the socket is destroyed either way.
+ * Guards a connection in place. aedes pulls bytes with `conn.read()` when the socket is readable;
+ * the guard sits in that call, so the socket aedes gets is the socket itself: writes keep their
+ * cork/uncork batching and no extra stream sits in the path. A refused packet destroys the socket
+ * before the parser sees its bytes. (The packet-too-large test fails if aedes ever stops reading
+ * this way.)
  */
-export function guardConnection (socket: Duplex, limit: number, onTooLarge: (err: PacketTooLarge) => void): Duplex {
+export function guardConnection<T extends Duplex> (socket: T, limit: number, onTooLarge: (err: PacketTooLarge) => void): T {
   const guard = new PacketSizeGuard(limit)
-  socket.pipe(guard)
-  guard.on('error', (err) => {
-    if (err instanceof PacketTooLarge) onTooLarge(err)
-    socket.destroy()
-  })
-  return Duplex.from({ readable: guard, writable: socket })
+  const read = socket.read.bind(socket)
+  socket.read = (size?: number) => {
+    const chunk = read(size) as Buffer | string | null
+    if (chunk === null || typeof chunk === 'string') return chunk
+    try {
+      guard.check(chunk)
+    } catch (err) {
+      if (err instanceof PacketTooLarge) onTooLarge(err)
+      socket.destroy()
+      return null
+    }
+    return chunk
+  }
+  return socket
 }
