@@ -1,6 +1,8 @@
-// Group commit: what arrives while the previous batch is committing is written in the next
-// transaction, then every submitter is answered. One batch is in flight at a time, so the busier
-// the store, the larger (and cheaper per event) the commits. "Acknowledged means committed" holds
+// Group commit: what arrives while earlier batches are committing is written in the next
+// transaction, then every submitter is answered. At most MAX_IN_FLIGHT batches are with the writer:
+// two, so the writer thread starts the next transaction the moment one ends instead of waiting for
+// the main thread to answer the last one, and the busier the store the larger (and cheaper per
+// event) the commits. "Acknowledged means committed" holds
 // because an MQTT PUBACK or HTTP reply waits for its submission's callback.
 
 import type { Log } from '../core/log.js'
@@ -27,10 +29,13 @@ export interface CommitQueueOptions {
   batchMax: number
 }
 
+const MAX_IN_FLIGHT = 2
+
 export class CommitQueue {
   private queue: Submission[] = []
   private scheduled = false
-  private inFlight = false
+  /** Batches handed to the writer and not yet answered. */
+  private inFlight = 0
   private closed = false
   private idleWaiters: Array<() => void> = []
 
@@ -49,7 +54,7 @@ export class CommitQueue {
     }
     this.queue.push({ entries, transport, receivedAt, done })
     // Let the rest of this turn's messages join the batch before it starts.
-    if (!this.scheduled && !this.inFlight) {
+    if (!this.scheduled && this.inFlight < MAX_IN_FLIGHT) {
       this.scheduled = true
       setImmediate(() => this.flush())
     }
@@ -57,7 +62,7 @@ export class CommitQueue {
 
   /** Resolves when nothing is queued or committing. */
   idle (): Promise<void> {
-    if (this.queue.length === 0 && !this.scheduled && !this.inFlight) return Promise.resolve()
+    if (this.queue.length === 0 && !this.scheduled && this.inFlight === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
@@ -69,7 +74,7 @@ export class CommitQueue {
 
   private flush (): void {
     this.scheduled = false
-    if (this.inFlight) return
+    if (this.inFlight >= MAX_IN_FLIGHT) return
     const batch: Submission[] = []
     let size = 0
     while (this.queue.length > 0 && (size === 0 || size + this.queue[0].entries.length <= this.opts.batchMax)) {
@@ -78,19 +83,20 @@ export class CommitQueue {
       size += s.entries.length
     }
     if (batch.length === 0) {
+      if (this.inFlight > 0) return
       const waiters = this.idleWaiters
       this.idleWaiters = []
       for (const w of waiters) w()
       return
     }
-    this.inFlight = true
+    this.inFlight++
     const entries = batch.length === 1 ? batch[0].entries : batch.flatMap((s) => s.entries)
     this.opts.writer.write(entries).then(({ outcomes, commitMs }) => {
-      this.inFlight = false
+      this.inFlight--
       this.answer(batch, entries.length, outcomes, commitMs)
       this.flush()
     }, (err: Error) => {
-      this.inFlight = false
+      this.inFlight--
       // Nothing of the batch is committed: every submitter hears of it, so no device gets a PUBACK
       // and no handheld a 200 for data that is not on disk.
       this.opts.log.error({ err, entries: entries.length }, 'journal commit failed')

@@ -40,7 +40,7 @@ t.test('a failing migration leaves the database at the previous version', async 
   openDatabase({ dataDir: dir, synchronous: 'FULL', log: silentLog(), now }).close()
   const db = new BetterSqlite3(join(dir, DB_FILE))
   const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sql: 'ALTER TABLE items ADD COLUMN x TEXT; ALTER TABLE nope ADD COLUMN y TEXT' }]
-  t.throws(() => migrate(db, broken, silentLog(), now), { code: 'EDGE_ERR_MIGRATION_FAILED', message: /migration 2 \(broken\)/ })
+  t.throws(() => migrate(db, broken, silentLog(), now), { code: 'EDGE_ERR_MIGRATION_FAILED', message: new RegExp(`migration ${migrations.length + 1} \\(broken\\)`) })
   t.equal(currentVersion(db), migrations.length)
   t.notOk((db.prepare('PRAGMA table_info(items)').all() as Array<{ name: string }>).some((c) => c.name === 'x'), 'the half of it that ran was rolled back')
   db.close()

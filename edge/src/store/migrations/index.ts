@@ -1,5 +1,6 @@
 // Every migration, in order. A new schema change is a new file here; never edit an applied one.
 import * as m001 from './001-initial.js'
+import * as m002 from './002-lean-event-indexes.js'
 
 export interface Migration {
   version: number
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001]
+export const migrations: readonly Migration[] = [m001, m002]
