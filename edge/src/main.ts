@@ -24,6 +24,7 @@ import { Catalog } from './store/catalog.js'
 import { openDatabase, type Database } from './store/db.js'
 import { DeviceRegistry } from './store/devices.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
+import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
 import type { Ports } from './http/deps.js'
 
@@ -63,6 +64,9 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
   // Profiles first: a broken profile must stop start-up before anything is opened.
   const profiles = loadProfiles(config.profilesDir)
   const db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
+  // The checkpointer thread copies the WAL; this connection's commits (presence, imports) must not
+  // stall the event loop doing it (backstop only, 16,384 pages of 4 KB).
+  db.pragma('wal_autocheckpoint = 16384')
   // What start-up has opened so far, closed in reverse if a later step fails (a port in use, a
   // serial port naming an unknown device) so a failed start leaves no handle behind.
   const undo: Array<() => unknown> = [() => db.close()]
@@ -75,6 +79,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const queries = new Queries(db)
     const writer = await startJournalThread({ dataDir: config.dataDir, synchronous: config.dbSynchronous })
     undo.push(() => writer.close())
+    const checkpointer = await startCheckpointer({ dataDir: config.dataDir, everyMs: 250 })
+    undo.push(() => checkpointer.close())
     const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
     const presence = new Presence({
       registry,
@@ -124,7 +130,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, writer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -143,13 +149,14 @@ interface Started extends Omit<EdgeServer, 'close'> {
   presence: Presence
   queue: CommitQueue
   writer: JournalWriter
+  checkpointer: Checkpointer
   listeners: Listening[]
   wss: WebSocketServer
   setDraining: () => void
 }
 
 async function finishStart (s: Started): Promise<EdgeServer> {
-  const { config, log, ports, app, broker, db, presence, queue, writer, listeners, wss, serial, profiles, version } = s
+  const { config, log, ports, app, broker, db, presence, queue, writer, checkpointer, listeners, wss, serial, profiles, version } = s
   presence.start()
   for (const reader of serial) reader.start()
   await broker.publishStatus('online', { ports })
@@ -172,6 +179,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       await app.close()
       presence.stop()
       await writer.close()
+      await checkpointer.close()
       db.close()
       log.info({}, 'shut down')
     })()

@@ -2,10 +2,10 @@
 // its outcomes once committed. One batch is in flight at a time; the commit queue gathers the
 // next while this one commits, which is what makes commits large under load.
 
-import { Worker } from 'node:worker_threads'
 import { EdgeError, Errors } from '../core/errors.js'
 import type { BatchEntry, EntryOutcome } from './journal.js'
 import type { WriterData, WriterReply, WriterRequest } from './journal-worker.js'
+import { spawnStoreThread } from './threads.js'
 
 export interface JournalWriter {
   /** Commits the batch in one transaction; rejects (and nothing is committed) if the database fails. */
@@ -13,18 +13,8 @@ export interface JournalWriter {
   close (): Promise<void>
 }
 
-function spawn (data: WriterData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./journal-worker.js', import.meta.url), { workerData: data })
-  // Running from TypeScript sources (tests, tsx): tsx's loader does not reach worker threads, so
-  // the thread registers it before it loads the .ts entry. Compiled, none of this is needed.
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const entry = new URL('./journal-worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(boot, { eval: true, workerData: data })
-}
-
 export function startJournalThread (data: WriterData): Promise<JournalWriter> {
-  const worker = spawn(data)
+  const worker = spawnStoreThread('journal-worker', data)
   const pending = new Map<number, { resolve: (r: { outcomes: EntryOutcome[], commitMs: number }) => void, reject: (e: Error) => void }>()
   let nextId = 1
   let closed: (() => void) | null = null

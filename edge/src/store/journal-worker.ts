@@ -22,6 +22,9 @@ export type WriterReply =
 
 const { dataDir, synchronous } = workerData as WriterData
 const db = openDatabase({ dataDir, synchronous, log: silentLog(), now: () => new Date().toISOString() })
+// The checkpointer thread keeps the WAL short; this writer checkpoints itself only past ~64 MB
+// (16,384 pages of 4 KB), a backstop when writes never pause long enough for it to catch up.
+db.pragma('wal_autocheckpoint = 16384')
 const journal = new Journal(db)
 const port = parentPort!
 port.postMessage({ kind: 'ready' } satisfies WriterReply)

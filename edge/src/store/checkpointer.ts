@@ -1,0 +1,20 @@
+// Runs the checkpointer thread (checkpoint-worker.ts) beside the journal writer.
+
+import { spawnStoreThread } from './threads.js'
+import type { CheckpointData } from './checkpoint-worker.js'
+
+export interface Checkpointer { close (): Promise<void> }
+
+export function startCheckpointer (data: CheckpointData): Promise<Checkpointer> {
+  const worker = spawnStoreThread('checkpoint-worker', data)
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject)
+    worker.once('message', () => resolve({
+      close: () => new Promise<void>((done) => {
+        worker.once('message', () => { void worker.terminate().then(() => done()) })
+        worker.once('exit', () => done())
+        worker.postMessage('close')
+      })
+    }))
+  })
+}
