@@ -84,6 +84,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
     const presence = new Presence({
       registry,
+      queue,
       clock,
       log: log.child({ module: 'presence' }),
       metrics,
@@ -171,13 +172,15 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       // acknowledged before sessions are closed.
       const stopAccepting = Promise.all(listeners.map((l) => closeServer(l.server)))
       await Promise.all(serial.map((reader) => reader.stop()))
-      await withTimeout(queue.close(), config.shutdownTimeoutMs)
+      await withTimeout(queue.idle(), config.shutdownTimeoutMs)
       await broker.publishStatus('offline', { reason: 'shutdown' }).catch(() => {})
       wss.clients.forEach((c) => c.terminate())
       await broker.close()
       await stopAccepting
       await app.close()
+      // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()
+      await withTimeout(queue.close(), config.shutdownTimeoutMs)
       await writer.close()
       await checkpointer.close()
       db.close()

@@ -117,8 +117,11 @@ export class CommitQueue {
     for (const s of batch) {
       const mine = outcomes.slice(k, k + s.entries.length)
       k += s.entries.length
-      for (const o of mine) bump(o.kind === 'dead' ? `dead\0${o.reason}` : `${o.kind}\0${s.transport}`)
-      metrics.ingestLatency.observe({ transport: s.transport }, (finished - s.receivedAt) / 1000)
+      for (const o of mine) {
+        if (o.kind === 'dead') bump(`dead\0${o.reason}`)
+        else if (o.kind !== 'presence') bump(`${o.kind}\0${s.transport}`)
+      }
+      if (s.transport !== 'internal') metrics.ingestLatency.observe({ transport: s.transport }, (finished - s.receivedAt) / 1000)
       s.done(null, mine)
     }
     for (const [key, n] of tally) {

@@ -198,5 +198,6 @@ function result (index: number, raw: Record<string, unknown> | undefined, o: Ent
   const id = typeof raw?.id === 'string' ? raw.id : null
   if (o.kind === 'accepted') return { index, id, status: 'accepted', seq: o.seq }
   if (o.kind === 'duplicate') return { index, id, status: 'duplicate' }
+  if (o.kind === 'presence') throw new Error('a presence outcome answered a posted event')
   return { index, id, status: 'rejected', error: { code: err?.code ?? o.reason, message: err?.message ?? o.reason } }
 }

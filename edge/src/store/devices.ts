@@ -56,9 +56,7 @@ export class DeviceRegistry {
   private readonly insert
   private readonly all
   private readonly revokeStmt
-  private readonly seenStmt
   private readonly statusStmt
-  private readonly seenMany
 
   constructor (db: Database, private readonly now: () => string) {
     this.byId = db.prepare('SELECT * FROM devices WHERE id = ?')
@@ -66,11 +64,7 @@ export class DeviceRegistry {
       VALUES (@id, @profileId, @name, @salt, @hash, @createdAt)`)
     this.all = db.prepare('SELECT * FROM devices ORDER BY id')
     this.revokeStmt = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-    this.seenStmt = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
     this.statusStmt = db.prepare('UPDATE devices SET status = ? WHERE id = ?')
-    this.seenMany = db.transaction((changes: ReadonlyArray<readonly [string, string, boolean]>) => {
-      for (const [id, at, online] of changes) this.seenStmt.run(at, online ? 'online' : 'offline', id)
-    })
   }
 
   /** Registers a device and returns its secret: the only time the secret exists in clear. */
@@ -108,14 +102,6 @@ export class DeviceRegistry {
     if (!d) throw new EdgeError(Errors.DEVICE_UNKNOWN, `device "${id}" is not registered`)
     this.revokeStmt.run(this.now(), id)
     return this.get(id)!
-  }
-
-  /**
-   * Presence of many devices in one transaction (one fsync, not one per device): each entry is the
-   * device, its last-seen time and whether it is online.
-   */
-  applyPresence (changes: ReadonlyArray<readonly [string, string, boolean]>): void {
-    if (changes.length > 0) this.seenMany(changes)
   }
 
   setStatus (id: string, status: 'online' | 'offline'): void {

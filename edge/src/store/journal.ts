@@ -17,12 +17,19 @@ export interface DeadLetter {
   raw: Buffer | string | null
 }
 
-export type BatchEntry = { kind: 'event', event: CanonicalEvent } | { kind: 'dead', dead: DeadLetter }
+/** Device presence since the last flush: id, last-seen time (ISO), online. */
+export type PresenceChange = readonly [string, string, boolean]
+
+export type BatchEntry =
+  | { kind: 'event', event: CanonicalEvent }
+  | { kind: 'dead', dead: DeadLetter }
+  | { kind: 'presence', changes: readonly PresenceChange[] }
 
 export type EntryOutcome =
   | { kind: 'accepted', seq: number }
   | { kind: 'duplicate' }
   | { kind: 'dead', reason: string }
+  | { kind: 'presence' }
 
 interface PositionRow { on_hand: number, in_transit: number, reserved: number }
 
@@ -32,6 +39,7 @@ export class Journal {
   private readonly readPosition
   private readonly upsertPosition
   private readonly insertDead
+  private readonly updatePresence
   private readonly tx
 
   constructor (db: Database) {
@@ -47,6 +55,7 @@ export class Journal {
         reserved = excluded.reserved, updated_seq = excluded.updated_seq, updated_at = excluded.updated_at`)
     this.insertDead = db.prepare(`INSERT INTO dead_letters
       (received_at, device_id, transport, channel, reason, detail, gtin, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.updatePresence = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
     this.tx = db.transaction((entries: readonly BatchEntry[]) => entries.map((e) => this.writeOne(e)))
   }
 
@@ -56,6 +65,10 @@ export class Journal {
   }
 
   private writeOne (entry: BatchEntry): EntryOutcome {
+    if (entry.kind === 'presence') {
+      for (const [id, at, online] of entry.changes) this.updatePresence.run(at, online ? 'online' : 'offline', id)
+      return { kind: 'presence' }
+    }
     if (entry.kind === 'dead') {
       const d = entry.dead
       this.insertDead.run(d.receivedAt, d.deviceId, d.transport, d.channel, d.reason, d.detail, d.gtin ?? null, d.raw)
