@@ -19,11 +19,25 @@ export const MOVING_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'cycle_count', 'pick', 'putaway', 'receipt', 'sale', 'return', 'reserve', 'release', 'adjust'
 ])
 
-/** Locations an event's effect touches; ingest checks each is a known location first. */
-export function touchedLocations (e: CanonicalEvent): string[] {
-  if (!MOVING_TYPES.has(e.type) || e.location === undefined) return []
-  const from = typeof e.data.from === 'string' ? e.data.from : undefined
-  return from !== undefined && (e.type === 'pick' || e.type === 'putaway') ? [e.location, from] : [e.location]
+/** What the inventory rules read of an event (the journal thread receives only this and the row). */
+export interface Movement {
+  type: EventType
+  location?: string
+  qty?: number
+  /** data.from: the location stock is taken from (pick, putaway from receiving). */
+  from?: string
+  /** data.reason of an adjustment (damage, shrink found). */
+  reason?: string
+}
+
+export function movementOf (e: CanonicalEvent): Movement {
+  return {
+    type: e.type,
+    location: e.location,
+    qty: e.qty,
+    from: typeof e.data.from === 'string' ? e.data.from : undefined,
+    reason: typeof e.data.reason === 'string' ? e.data.reason : undefined
+  }
 }
 
 /**
@@ -31,11 +45,11 @@ export function touchedLocations (e: CanonicalEvent): string[] {
  * item's home shelf). A putaway without `data.from` completes a shelf fill: it takes from the
  * shelf's in-transit bucket what is there (never below zero) and adds the full quantity on hand.
  */
-export function effectsOf (e: CanonicalEvent, read: PositionReader): Change[] {
+export function effectsOf (e: Movement, read: PositionReader): Change[] {
   const loc = e.location
   const qty = e.qty ?? 0
   if (loc === undefined || !MOVING_TYPES.has(e.type)) return []
-  const from = typeof e.data.from === 'string' ? e.data.from : undefined
+  const from = e.from
   switch (e.type) {
     case 'sale':
       return [{ location: loc, bucket: 'on_hand', delta: -qty, reason: 'sale' }]
@@ -74,7 +88,7 @@ export function effectsOf (e: CanonicalEvent, read: PositionReader): Change[] {
       return [{ location: loc, bucket: 'reserved', delta: -Math.min(qty, held), reason: 'release' }]
     }
     case 'adjust': {
-      const reason = typeof e.data.reason === 'string' ? `adjust:${e.data.reason}` : 'adjust'
+      const reason = e.reason !== undefined ? `adjust:${e.reason}` : 'adjust'
       return [{ location: loc, bucket: 'on_hand', delta: qty, reason }]
     }
     default:

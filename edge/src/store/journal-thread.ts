@@ -3,7 +3,7 @@
 // next while this one commits, which is what makes commits large under load.
 
 import { EdgeError, Errors } from '../core/errors.js'
-import type { BatchEntry, EntryOutcome } from './journal.js'
+import { eventRow, type BatchEntry, type EntryOutcome } from './journal.js'
 import type { WriterData, WriterReply, WriterRequest } from './journal-worker.js'
 import { spawnStoreThread } from './threads.js'
 
@@ -45,7 +45,8 @@ export function startJournalThread (data: WriterData): Promise<JournalWriter> {
       const id = nextId++
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject })
-        worker.postMessage({ kind: 'write', id, entries } satisfies WriterRequest)
+        const flat = entries.map((e): BatchEntry => e.kind === 'event' ? { kind: 'row', row: eventRow(e.event) } : e)
+        worker.postMessage({ kind: 'write', id, entries: flat } satisfies WriterRequest)
       })
     },
     async close () {
