@@ -112,6 +112,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),
       pendingCommits: () => queue.pending,
+      journalFailure: () => writer.failure(),
       disconnectDevice: (id) => broker.disconnect(id),
       draining: () => draining
     })

@@ -38,6 +38,8 @@ export interface AppDeps {
   serialHealth: () => unknown[]
   /** Pending commits, for /health. */
   pendingCommits: () => number
+  /** Why the journal cannot commit (its thread died), or null; /health answers 503 then. */
+  journalFailure: () => Error | null
   /** Closes a revoked device's live MQTT session. */
   disconnectDevice: (deviceId: string) => void
   /** True once shutdown has begun: new writes get 503. */

@@ -11,6 +11,8 @@ export interface JournalWriter {
   /** Commits the batch in one transaction; rejects (and nothing is committed) if the database fails. */
   write (entries: BatchEntry[]): Promise<{ outcomes: EntryOutcome[], commitMs: number }>
   close (): Promise<void>
+  /** Why the writer thread stopped working, or null while it is healthy. */
+  failure (): Error | null
 }
 
 export function startJournalThread (data: WriterData): Promise<JournalWriter> {
@@ -49,6 +51,7 @@ export function startJournalThread (data: WriterData): Promise<JournalWriter> {
         worker.postMessage({ kind: 'write', id, entries: flat } satisfies WriterRequest)
       })
     },
+    failure: () => failure,
     async close () {
       if (failure) { await worker.terminate(); return }
       await new Promise<void>((resolve) => {

@@ -138,3 +138,19 @@ t.test('many devices publishing at once: every acknowledged event is committed o
   const batches = /edge_commit_batch_size_count (\d+)/.exec(text)
   t.ok(batches && Number(batches[1]) < 20 * per, `commits are batched (${batches?.[1]} transactions for ${20 * per} events)`)
 })
+
+t.test('when the database refuses a commit, nothing is acknowledged and the server keeps serving', async (t) => {
+  const { server, hh } = await store(t)
+  server.db.exec("CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.event_id = 'poison' BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+  const closed = new Promise<void>((resolve) => hh.once('close', () => resolve()))
+  let acked = false
+  hh.publish(topic('hh-1', 'scan'), JSON.stringify({ msgId: 'poison', ts: Date.now(), gtin: '4006381333931' }), { qos: 1 }, (err) => { if (!err) acked = true })
+  await closed
+  t.notOk(acked, 'no PUBACK for an event that is not on disk: the device keeps it and retries')
+  t.equal(events(server).length, 0)
+  const health = await server.app.inject({ url: '/api/v1/health' })
+  t.equal(health.statusCode, 200, 'one refused commit is not a dead journal')
+  const again = await connectDevice(t, server.mqttUrl, 'hh-2', server.addDevice('hh-2', 'handheld-scanner-app'))
+  await publish(again, topic('hh-2', 'scan'), { msgId: 'fine', ts: Date.now(), gtin: '4006381333931' })
+  t.equal(events(server).length, 1)
+})

@@ -2,6 +2,25 @@ import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
 import { currentVersion } from '../../store/migrate.js'
 
+/** What /health says; the same shape whether healthy (200) or not (503). */
+const healthSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string' },
+    storeId: { type: 'string' },
+    version: { type: 'string' },
+    uptimeS: { type: 'number' },
+    ports: {
+      type: 'object',
+      properties: { http: { type: ['integer', 'null'] }, mqtt: { type: ['integer', 'null'] }, mqttTls: { type: ['integer', 'null'] } }
+    },
+    database: { type: 'object', properties: { schemaVersion: { type: 'integer' }, events: { type: 'integer' } } },
+    ingest: { type: 'object', properties: { pendingCommits: { type: 'integer' }, journalError: { type: ['string', 'null'] } } },
+    devices: { type: 'object', properties: { registered: { type: 'integer' }, online: { type: 'integer' } } },
+    serial: { type: 'array', items: { type: 'object', additionalProperties: true } }
+  }
+} as const
+
 export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
   const startedAt = deps.clock.now()
   app.get('/api/v1/health', {
@@ -9,35 +28,23 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
       tags: ['operations'],
       summary: 'Liveness, bound ports, database, ingest backlog, serial ports, devices',
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            status: { type: 'string' },
-            storeId: { type: 'string' },
-            version: { type: 'string' },
-            uptimeS: { type: 'number' },
-            ports: {
-              type: 'object',
-              properties: { http: { type: ['integer', 'null'] }, mqtt: { type: ['integer', 'null'] }, mqttTls: { type: ['integer', 'null'] } }
-            },
-            database: { type: 'object', properties: { schemaVersion: { type: 'integer' }, events: { type: 'integer' } } },
-            ingest: { type: 'object', properties: { pendingCommits: { type: 'integer' } } },
-            devices: { type: 'object', properties: { registered: { type: 'integer' }, online: { type: 'integer' } } },
-            serial: { type: 'array', items: { type: 'object', additionalProperties: true } }
-          }
-        }
+        200: healthSchema,
+        503: healthSchema
       }
     }
-  }, async () => {
+  }, async (_req, reply) => {
     const devices = deps.registry.list()
+    const failure = deps.journalFailure()
+    // A server that cannot commit must look unhealthy to systemd and load balancers: 503.
+    if (failure) reply.status(503)
     return {
-      status: deps.draining() ? 'draining' : 'ok',
+      status: failure ? 'failed' : deps.draining() ? 'draining' : 'ok',
       storeId: deps.config.storeId,
       version: deps.version,
       uptimeS: Math.round((deps.clock.now() - startedAt) / 1000),
       ports: deps.ports(),
       database: { schemaVersion: currentVersion(deps.db), events: deps.queries.countEvents() },
-      ingest: { pendingCommits: deps.pendingCommits() },
+      ingest: { pendingCommits: deps.pendingCommits(), journalError: failure ? failure.message : null },
       devices: { registered: devices.filter((d) => d.status !== 'revoked').length, online: devices.filter((d) => deps.presence.isOnline(d.id)).length },
       serial: deps.serialHealth()
     }
