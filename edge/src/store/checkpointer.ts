@@ -6,7 +6,9 @@ import type { CheckpointData } from './checkpoint-worker.js'
 export interface Checkpointer { close (): Promise<void> }
 
 export function startCheckpointer (data: CheckpointData): Promise<Checkpointer> {
-  const worker = spawnStoreThread('checkpoint-worker', data)
+  // It allocates almost nothing: a small heap keeps its share of the appliance's memory small
+  // (megabytes).
+  const worker = spawnStoreThread('checkpoint-worker', data, { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 })
   return new Promise((resolve, reject) => {
     worker.once('error', reject)
     worker.once('message', () => resolve({
