@@ -1,5 +1,6 @@
 // The item master and locations, held in memory for ingest (a GTIN lookup per scan must not hit the
-// disk). Reloaded after an import, and when another connection (the CLI) changed the database.
+// disk). Reloaded after an import here, and when an import by another process (the CLI) bumped
+// master_data_version.
 
 import type { Database } from 'better-sqlite3'
 
@@ -62,13 +63,17 @@ export class Catalog {
   private items = new Map<string, Item>()
   private gtins = new Map<string, string>()
   private locations = new Map<string, Location>()
-  private dataVersion = -1
+  private version = -1
+  private readonly readVersion
 
   constructor (private readonly db: Database) {
+    this.readVersion = db.prepare('SELECT version FROM master_data_version WHERE id = 1').pluck()
     this.reload()
   }
 
   reload (): void {
+    // The version first: an import landing while we read makes the next check reload again.
+    const version = this.readVersion.get() as number
     const items = new Map<string, Item>()
     const gtins = new Map<string, string>()
     const bySku = new Map<string, string[]>()
@@ -88,16 +93,12 @@ export class Catalog {
     this.items = items
     this.gtins = gtins
     this.locations = locations
-    this.dataVersion = this.db.pragma('data_version', { simple: true }) as number
+    this.version = version
   }
 
-  /**
-   * Reload when another connection committed since we last looked. SQLite's data_version moves only
-   * for other connections' commits, so our own ingest writes never trigger a reload.
-   */
+  /** Reloads when an import (from any process) changed the master data since we last looked. */
   refreshIfChanged (): boolean {
-    const v = this.db.pragma('data_version', { simple: true }) as number
-    if (v === this.dataVersion) return false
+    if (this.readVersion.get() === this.version) return false
     this.reload()
     return true
   }

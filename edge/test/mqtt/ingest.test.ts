@@ -154,3 +154,27 @@ t.test('when the database refuses a commit, nothing is acknowledged and the serv
   await publish(again, topic('hh-2', 'scan'), { msgId: 'fine', ts: Date.now(), gtin: '4006381333931' })
   t.equal(events(server).length, 1)
 })
+
+t.test('the item cache reloads for an import by another process, never for journal commits', async (t) => {
+  const { server, hh } = await store(t)
+  let reloads = 0
+  const reload = server.catalog.reload.bind(server.catalog)
+  server.catalog.reload = () => { reloads++; reload() }
+  for (let i = 0; i < 3; i++) {
+    await publish(hh, topic('hh-1', 'scan'), { msgId: `r${i}`, ts: Date.now(), gtin: '4006381333931' })
+    await new Promise((r) => setTimeout(r, 600))
+  }
+  t.equal(reloads, 0, 'the journal thread commits constantly; that is not a master data change')
+
+  // Another process (the CLI) imports a new item with its own connection.
+  const { openDatabase } = await import('../../src/store/db.js')
+  const { importMasterData } = await import('../../src/store/import/index.js')
+  const { silentLog } = await import('../../src/core/log.js')
+  const other = openDatabase({ dataDir: server.dataDir, synchronous: 'FULL', log: silentLog(), now: () => new Date().toISOString() })
+  importMasterData(other, { format: 'json', text: JSON.stringify({ items: [{ sku: 'NEW_1', description: 'New', gtins: ['4012345678901'], home_location: 'A01-1' }] }) }, new Date().toISOString())
+  other.close()
+  await new Promise((r) => setTimeout(r, 1100))
+  await publish(hh, topic('hh-1', 'scan'), { msgId: 'new-1', ts: Date.now(), gtin: '4012345678901' })
+  t.equal(reloads, 1)
+  t.match(events(server).at(-1), { sku: 'NEW_1' }, 'the new GTIN is known without a restart')
+})

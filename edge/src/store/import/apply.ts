@@ -72,6 +72,7 @@ export function applyMasterData (db: Database, data: MasterData, now: string): I
   const readOnHand = db.prepare('SELECT on_hand FROM positions WHERE sku = ? AND location = ?')
   const setOnHand = db.prepare(`INSERT INTO positions (sku, location, on_hand, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at`)
+  const bumpVersion = db.prepare('UPDATE master_data_version SET version = version + 1 WHERE id = 1')
   const ledger = db.prepare(`INSERT INTO ledger (event_seq, sku, location, bucket, delta, balance, reason, occurred_at)
     VALUES (NULL, ?, ?, 'on_hand', ?, ?, 'snapshot', ?)`)
 
@@ -88,6 +89,8 @@ export function applyMasterData (db: Database, data: MasterData, now: string): I
       // The snapshot's change is in the ledger too, so the item's history explains its balance.
       ledger.run(p.sku, p.location, p.qty - before, p.qty, now)
     }
+    // Running servers notice this and reload their item cache (see Catalog.refreshIfChanged).
+    bumpVersion.run()
     return { locations: data.locations.length, items: data.items.length, onHand: data.onHand.length }
   })()
 }

@@ -1,6 +1,7 @@
 // Every migration, in order. A new schema change is a new file here; never edit an applied one.
 import * as m001 from './001-initial.js'
 import * as m002 from './002-lean-event-indexes.js'
+import * as m003 from './003-master-data-version.js'
 
 export interface Migration {
   version: number
@@ -8,4 +9,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002]
+export const migrations: readonly Migration[] = [m001, m002, m003]
