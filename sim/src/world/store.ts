@@ -1,0 +1,119 @@
+// The physical truth of a simulated store: what is really on each shelf, in the backroom and in
+// receiving, whatever the server believes. Units move only through the operations below, and each
+// is counted, so conservation can be checked at any moment: start + delivered = sold + shrunk + here.
+
+export interface SkuSpec {
+  sku: string
+  /** Units a full shelf holds. */
+  shelfCapacity: number
+  facings: number
+  /** Units per case from the supplier. */
+  casePack: number
+  unitPrice: number
+}
+
+export interface SkuState {
+  spec: SkuSpec
+  shelf: number
+  backroom: number
+  /** Units delivered and waiting in receiving to be put away. */
+  receiving: number
+}
+
+export interface Flows {
+  delivered: number
+  sold: number
+  /** Unrecorded losses: theft, damage. */
+  shrunk: number
+  lostSales: number
+  lostRevenue: number
+}
+
+export class StoreWorld {
+  private readonly skus = new Map<string, SkuState>()
+  readonly flows: Flows = { delivered: 0, sold: 0, shrunk: 0, lostSales: 0, lostRevenue: 0 }
+  private startUnits = 0
+
+  constructor (specs: readonly SkuSpec[], initial: (spec: SkuSpec) => { shelf: number, backroom: number }) {
+    for (const spec of specs) {
+      const { shelf, backroom } = initial(spec)
+      if (shelf < 0 || backroom < 0 || shelf > spec.shelfCapacity) throw new RangeError(`${spec.sku}: initial stock out of range`)
+      this.skus.set(spec.sku, { spec, shelf, backroom, receiving: 0 })
+      this.startUnits += shelf + backroom
+    }
+  }
+
+  state (sku: string): Readonly<SkuState> {
+    const s = this.skus.get(sku)
+    if (!s) throw new RangeError(`unknown SKU ${sku}`)
+    return s
+  }
+
+  list (): Iterable<Readonly<SkuState>> { return this.skus.values() }
+
+  /** A customer wants `qty`: they take what the shelf has; the rest is a lost sale, whatever the backroom holds. */
+  sell (sku: string, qty: number): { sold: number, lost: number } {
+    const s = this.mutable(sku)
+    const sold = Math.min(qty, s.shelf)
+    s.shelf -= sold
+    const lost = qty - sold
+    this.flows.sold += sold
+    this.flows.lostSales += lost
+    this.flows.lostRevenue += lost * s.spec.unitPrice
+    return { sold, lost }
+  }
+
+  /** Units vanish from the shelf unrecorded (theft, damage): the source of phantom inventory. */
+  shrink (sku: string, qty: number): number {
+    const s = this.mutable(sku)
+    const gone = Math.min(qty, s.shelf)
+    s.shelf -= gone
+    this.flows.shrunk += gone
+    return gone
+  }
+
+  /** A delivery of whole cases lands in receiving. */
+  deliver (sku: string, cases: number): number {
+    const s = this.mutable(sku)
+    const units = cases * s.spec.casePack
+    s.receiving += units
+    this.flows.delivered += units
+    return units
+  }
+
+  /** Receiving to backroom, as much as is waiting. */
+  putAway (sku: string, qty: number): number {
+    const s = this.mutable(sku)
+    const moved = Math.min(qty, s.receiving)
+    s.receiving -= moved
+    s.backroom += moved
+    return moved
+  }
+
+  /** Backroom to shelf, up to what the backroom has and the shelf holds. */
+  fill (sku: string, qty: number): number {
+    const s = this.mutable(sku)
+    const moved = Math.min(qty, s.backroom, s.spec.shelfCapacity - s.shelf)
+    s.backroom -= moved
+    s.shelf += moved
+    return moved
+  }
+
+  /** Units in the store now, everywhere. */
+  unitsHere (): number {
+    let n = 0
+    for (const s of this.skus.values()) n += s.shelf + s.backroom + s.receiving
+    return n
+  }
+
+  /** Nothing appears or vanishes except through deliveries, sales and shrink. */
+  conserved (): boolean {
+    return this.startUnits + this.flows.delivered === this.flows.sold + this.flows.shrunk + this.unitsHere()
+  }
+
+  private mutable (sku: string): SkuState {
+    const s = this.skus.get(sku)
+    if (!s) throw new RangeError(`unknown SKU ${sku}`)
+    return s
+  }
+}
