@@ -1,12 +1,10 @@
 import t from 'tap'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Rng } from '../src/rng.js'
-import { loadM5, parseM5, storeDay } from '../src/demand/m5.js'
+import { defaultM5File, loadM5, parseM5, storeDay } from '../src/demand/m5.js'
 import { dayOfWeek, hourWeights, spreadDay } from '../src/demand/intraday.js'
 import { buildAssortment, unitsOn } from '../src/demand/assortment.js'
 
-const M5_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'm5-tiny', 'sales.csv.gz')
+const M5_FILE = defaultM5File()
 
 t.test('the same seed gives the same numbers; named streams are independent', async (t) => {
   const a = new Rng(7)

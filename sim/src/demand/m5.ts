@@ -1,7 +1,9 @@
 // Real daily demand: the M5 subset in shared/data/m5-tiny (Walmart, 28 items x 8 stores x 1,913
 // days). Loaded once into compact typed arrays per store-item series.
 
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 
 export interface DaySeries {
@@ -87,6 +89,24 @@ export function loadM5 (file: string): M5Data {
   const raw = readFileSync(file)
   const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8')
   return parseM5(text, file)
+}
+
+const M5_RELATIVE = join('shared', 'data', 'm5-tiny', 'sales.csv.gz')
+
+/**
+ * Where the M5 file is: SIM_M5_FILE if set, else shared/data/m5-tiny beside the checkout (the
+ * workplace lays shared/ next to the repository, for developers and CI alike).
+ */
+export function defaultM5File (env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SIM_M5_FILE) return env.SIM_M5_FILE
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, M5_RELATIVE)
+    if (existsSync(candidate)) return candidate
+    const up = dirname(dir)
+    if (up === dir) throw new Error(`M5 data not found: set SIM_M5_FILE or lay ${M5_RELATIVE} beside the checkout`)
+    dir = up
+  }
 }
 
 export function dayDiff (from: string, to: string): number {
