@@ -75,17 +75,7 @@ export function publish (client: MqttClient, topic: string, payload: string | Bu
   return new Promise((resolve, reject) => client.publish(topic, body, { qos }, (err) => err ? reject(err) : resolve()))
 }
 
-export function waitFor (cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const started = Date.now()
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (cond()) { resolve(); return }
-      if (Date.now() - started > timeoutMs) { reject(new Error(`timed out waiting for ${what}`)); return }
-      setTimeout(tick, 10)
-    }
-    tick()
-  })
-}
+export { waitFor } from './wait-for.js'
 
 export function topic (deviceId: string, stream: string, storeId = 'store-1'): string {
   return `stores/${storeId}/devices/${deviceId}/${stream}`

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const SOCAT = '/usr/bin/socat'
 const START_TIMEOUT_MS = 5_000 // milliseconds for socat to create both links

@@ -5,7 +5,7 @@ import { checksum } from '../../src/ingest/serial/checksum.js'
 import type { SerialFraming } from '../../src/profiles/types.js'
 import { ptyDir, startPty } from './pty.js'
 import { startReader } from './reader-harness.js'
-import { delay, waitFor } from './wait-for.js'
+import { delay, waitFor } from '../helpers/wait-for.js'
 
 const STX_XOR: SerialFraming = { baudRate: 9600, frame: { kind: 'stx-etx' }, checksum: 'xor' }
 

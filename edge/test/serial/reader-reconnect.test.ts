@@ -6,7 +6,7 @@ import type { SerialPortLike } from '../../src/ingest/serial/open-port.js'
 import { WARN } from './memory-log.js'
 import { ptyDir, startPty } from './pty.js'
 import { startReader } from './reader-harness.js'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const RETRY_FAILED = 'serial port still cannot be opened'
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { ptyDir, startPty } from './pty.js'
 import { startReader } from './reader-harness.js'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const CHILD = fileURLToPath(new URL('./fixtures/stop-child.ts', import.meta.url))

@@ -3,24 +3,14 @@
 // right-aligned and zero-padded (GS1 7.9.1), so one item has one key whatever label was scanned.
 
 import { Errors } from '../../core/errors.js'
+import { checkDigitOf } from '../../core/gtin.js'
 import { codecError, NO_ARGS, show, type CodecDef } from './types.js'
 
 const DIGITS = /^\d+$/
 const GTIN_LENGTHS = new Set([8, 12, 13, 14])
 
-/**
- * The check digit for the digits before it: weights 3 and 1 alternate from the rightmost data digit
- * (GS1 7.9.1), so leading zeros change nothing and a GTIN-8 checks the same padded to 14 digits.
- */
-export function gtinCheckDigit (data: string): number {
-  let sum = 0
-  let weight = 3
-  for (let i = data.length - 1; i >= 0; i--) {
-    sum += (data.charCodeAt(i) - 48) * weight
-    weight = 4 - weight
-  }
-  return (10 - (sum % 10)) % 10
-}
+// The mod-10 check digit is the core's, the same one master data imports use.
+export { checkDigitOf as gtinCheckDigit } from '../../core/gtin.js'
 
 export const gtin: CodecDef = {
   args: NO_ARGS,
@@ -38,7 +28,7 @@ export const gtin: CodecDef = {
     } else {
       throw codecError(field, 'gtin', `${show(value)} is not a GTIN`, Errors.BAD_GTIN)
     }
-    const expected = gtinCheckDigit(digits.slice(0, -1))
+    const expected = checkDigitOf(digits.slice(0, -1))
     const actual = digits.charCodeAt(digits.length - 1) - 48
     if (expected !== actual) {
       throw codecError(field, 'gtin', `${show(value)} has check digit ${actual}, expected ${expected}`, Errors.BAD_CHECK_DIGIT)
