@@ -1,0 +1,101 @@
+// What the simulator measures, all from ground truth: one flat object of numbers, so the report can
+// average, pair and compare every KPI alike, and the table saying what each one means (label, unit,
+// and which direction is good). Means and percentiles over nothing are 0, so every value is a number.
+
+export interface Kpis {
+  /** (SKU, open tick) pairs with truth shelf > 0, %. */
+  osaPct: number
+  /** SKU-days (days with an open tick) with the shelf empty at some open tick, %. */
+  stockoutRatePct: number
+  salesUnits: number
+  /** Wanted and not sold, units. */
+  lostSalesUnits: number
+  /** Lost units x unit price. */
+  lostSalesRevenue: number
+  /** Lost / wanted, %. */
+  lostSalesPct: number
+  /** Episodes of record > 0 with nothing findable (shelf + backroom + receiving = 0). */
+  phantomIncidents: number
+  /** Mean phantom episode length, hours (still-open ones measured to the last snapshot). */
+  phantomHoursMean: number
+  phantomOpenAtEnd: number
+  /** Mean over hourly snapshots of SKUs whose record total equals the truth total, %. */
+  recordAccuracyPct: number
+  recordAccuracyEndPct: number
+  /** Shelf first seen empty to first seen stocked again, minutes, closed episodes. */
+  replenishmentMinMean: number
+  replenishmentMinP90: number
+  /** Empty-shelf episodes opened (closed or not). */
+  emptyEpisodes: number
+  /** Carton arrival to put-away, minutes. */
+  dwellMinMean: number
+  dwellMinP90: number
+  cartonsWaitingAtEnd: number
+  laborMin: number
+  laborMinPerTask: number
+  /** Fill tasks' labor / units they shelved, minutes per unit. */
+  laborMinPerUnitShelved: number
+  tasks: number
+  laborMin_fill: number
+  laborMin_putaway: number
+  laborMin_count: number
+  laborMin_receive: number
+  laborMin_walk: number
+  exceptions: number
+  exceptionsResolved: number
+  /** Opening to the first snapshot where record equals truth, hours, resolved ones. */
+  exceptionResolutionHoursMean: number
+  /** Truth units / mean daily demand at each day's end, days, mean over SKU-days. */
+  daysOfSupplyMean: number
+  orders: number
+  unitsOrdered: number
+}
+
+export type KpiKey = keyof Kpis
+
+export interface KpiMeta {
+  label: string
+  unit: string
+  /** Which way is good; 'none' where a change is neither (how labor splits, how much is ordered). */
+  better: 'higher' | 'lower' | 'none'
+}
+
+// Order here is the order of the report's rows. Typed over every key, so a new KPI without a
+// meaning does not compile.
+export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
+  osaPct: { label: 'On-shelf availability', unit: '%', better: 'higher' },
+  stockoutRatePct: { label: 'Stockout rate (SKU-days)', unit: '%', better: 'lower' },
+  salesUnits: { label: 'Sales', unit: 'units', better: 'higher' },
+  lostSalesUnits: { label: 'Lost sales', unit: 'units', better: 'lower' },
+  lostSalesRevenue: { label: 'Lost sales revenue', unit: '$', better: 'lower' },
+  lostSalesPct: { label: 'Lost sales share of demand', unit: '%', better: 'lower' },
+  phantomIncidents: { label: 'Phantom inventory incidents', unit: 'episodes', better: 'lower' },
+  phantomHoursMean: { label: 'Phantom episode length', unit: 'h', better: 'lower' },
+  phantomOpenAtEnd: { label: 'Phantom episodes open at end', unit: 'SKUs', better: 'lower' },
+  recordAccuracyPct: { label: 'Record accuracy', unit: '%', better: 'higher' },
+  recordAccuracyEndPct: { label: 'Record accuracy at end', unit: '%', better: 'higher' },
+  replenishmentMinMean: { label: 'Empty shelf to refilled, mean', unit: 'min', better: 'lower' },
+  replenishmentMinP90: { label: 'Empty shelf to refilled, p90', unit: 'min', better: 'lower' },
+  emptyEpisodes: { label: 'Empty-shelf episodes', unit: 'episodes', better: 'lower' },
+  dwellMinMean: { label: 'Carton dwell in receiving, mean', unit: 'min', better: 'lower' },
+  dwellMinP90: { label: 'Carton dwell in receiving, p90', unit: 'min', better: 'lower' },
+  cartonsWaitingAtEnd: { label: 'Cartons waiting at end', unit: 'cartons', better: 'lower' },
+  laborMin: { label: 'Labor', unit: 'min', better: 'lower' },
+  laborMinPerTask: { label: 'Labor per task', unit: 'min', better: 'none' },
+  laborMinPerUnitShelved: { label: 'Fill labor per unit shelved', unit: 'min/unit', better: 'lower' },
+  tasks: { label: 'Tasks done', unit: 'tasks', better: 'none' },
+  laborMin_fill: { label: 'Labor: fill', unit: 'min', better: 'none' },
+  laborMin_putaway: { label: 'Labor: put-away', unit: 'min', better: 'none' },
+  laborMin_count: { label: 'Labor: count', unit: 'min', better: 'none' },
+  laborMin_receive: { label: 'Labor: receive', unit: 'min', better: 'none' },
+  // Walking moves no stock: less of it is better whatever else changes.
+  laborMin_walk: { label: 'Labor: walk', unit: 'min', better: 'lower' },
+  // The world injects errors at set rates, whichever policy runs: a count, not a score.
+  exceptions: { label: 'Exceptions opened', unit: 'exceptions', better: 'none' },
+  exceptionsResolved: { label: 'Exceptions resolved', unit: 'exceptions', better: 'higher' },
+  exceptionResolutionHoursMean: { label: 'Exception resolution time', unit: 'h', better: 'lower' },
+  // Too little runs out, too much ties up money: judged next to availability, not alone.
+  daysOfSupplyMean: { label: 'Days of supply', unit: 'days', better: 'none' },
+  orders: { label: 'Orders placed', unit: 'orders', better: 'none' },
+  unitsOrdered: { label: 'Units ordered', unit: 'units', better: 'none' }
+}
