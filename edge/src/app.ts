@@ -7,9 +7,11 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { AppDeps } from './http/deps.js'
 import { installErrorHandling } from './http/errors.js'
 import { createValidatorCompiler } from './http/validation.js'
+import { clockRoutes } from './http/routes/clock.js'
 import { deviceRoutes } from './http/routes/devices.js'
 import { eventRoutes } from './http/routes/events.js'
 import { healthRoutes } from './http/routes/health.js'
+import { inventoryRoutes } from './http/routes/inventory.js'
 import { itemRoutes } from './http/routes/items.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
@@ -25,9 +27,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       info: { title: 'store-edge API', version: deps.version, description: 'The store server: devices, items, events, dead letters.' },
       tags: [
-        { name: 'operations', description: 'Health and metrics' },
+        { name: 'operations', description: 'Health, metrics and the server clock' },
         { name: 'devices', description: 'Device registry and profiles' },
-        { name: 'items', description: 'Item master, locations, positions' },
+        { name: 'items', description: 'Item master, locations, positions, store-wide inventory' },
         { name: 'events', description: 'Event journal and dead letters' }
       ]
     }
@@ -35,7 +37,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, deviceRoutes, itemRoutes, eventRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

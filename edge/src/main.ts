@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { WebSocketServer } from 'ws'
-import { systemClock, type Clock } from './core/clock.js'
+import type { Clock } from './core/clock.js'
 import type { EdgeConfig } from './core/config.js'
 import { EdgeError, Errors } from './core/errors.js'
 import { createLog, type Log } from './core/log.js'
 import { createMetrics, type Metrics } from './core/metrics.js'
+import { createServerTime } from './core/time.js'
 import { packageVersion } from './core/version.js'
 import { buildApp } from './app.js'
 import { CommitQueue } from './ingest/commit-queue.js'
@@ -31,8 +32,9 @@ import type { Ports } from './http/deps.js'
 export interface StartOptions {
   config: EdgeConfig
   log?: Log
+  /** Replaces the system clock (tests pass a ManualClock); not allowed with clockMode "sim". */
   clock?: Clock
-  /** Presence sweep period, milliseconds (tests shorten it). */
+  /** Presence sweep period, milliseconds of the server's clock (tests shorten it). */
   presenceSweepMs?: number
 }
 
@@ -56,8 +58,9 @@ const iso = (clock: Clock) => (): string => new Date(clock.now()).toISOString()
 
 export async function startServer (opts: StartOptions): Promise<EdgeServer> {
   const { config } = opts
-  const clock = opts.clock ?? systemClock
   const log = opts.log ?? createLog({ level: config.logLevel })
+  const time = createServerTime(config, log.child({ module: 'scheduler' }), opts.clock)
+  const { clock } = time
   const version = packageVersion()
   const metrics = createMetrics()
 
@@ -86,6 +89,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       registry,
       queue,
       clock,
+      scheduler: time.scheduler,
       log: log.child({ module: 'presence' }),
       metrics,
       graceFactor: config.heartbeatGraceFactor,
@@ -100,6 +104,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       config,
       log,
       clock,
+      clockMode: time.mode,
+      advanceClock: time.advanceTo,
       metrics,
       db,
       registry,
@@ -162,7 +168,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
   presence.start()
   for (const reader of serial) reader.start()
   await broker.publishStatus('online', { ports })
-  log.info({ storeId: config.storeId, ports, dataDir: config.dataDir, profiles: profiles.list().length, version }, 'store-edge listening')
+  log.info({ storeId: config.storeId, ports, dataDir: config.dataDir, profiles: profiles.list().length, version, clockMode: config.clockMode, now: new Date(s.clock.now()).toISOString() }, 'store-edge listening')
 
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {

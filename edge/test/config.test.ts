@@ -56,3 +56,25 @@ t.test('a config file is validated too, and unknown keys are named', async (t) =
 t.test('TLS needs both a certificate and a key', async (t) => {
   t.throws(() => loadConfig({ env: { EDGE_TLS_CERT: '/etc/cert.pem' } }), { message: /"tlsKey" is missing/ })
 })
+
+t.test('the clock follows system time unless clockMode is sim', async (t) => {
+  const c = loadConfig({ env: {} })
+  t.equal(c.clockMode, 'system')
+  t.equal(c.clockStart, null, 'no start time: a simulation would start at the system time')
+  const sim = loadConfig({ env: { EDGE_CLOCK_MODE: 'sim', EDGE_CLOCK_START: '2016-04-25T08:00:00Z' } })
+  t.equal(sim.clockMode, 'sim')
+  t.equal(sim.clockStart, '2016-04-25T08:00:00Z')
+  t.equal(loadConfig({ overrides: { clockMode: 'sim', clockStart: '2016-04-25T10:00:00.250+02:00' }, env: {} }).clockStart, '2016-04-25T10:00:00.250+02:00', 'an offset is a zone too')
+  t.equal(loadConfig({ env: { EDGE_CLOCK_MODE: 'sim', EDGE_CLOCK_START: '' } }).clockStart, null, 'an empty variable is no start time')
+})
+
+t.test('a bad clockMode or clockStart stops start-up naming the key', async (t) => {
+  t.throws(() => loadConfig({ env: { EDGE_CLOCK_MODE: 'simulated' } }), { code: 'EDGE_ERR_CONFIG_INVALID', message: /"clockMode".*EDGE_CLOCK_MODE.*system or sim/ })
+  for (const bad of ['yesterday', '2016-04-25', '2016-04-25T08:00:00', '2016-02-30T08:00:00Z', '2016-04-25T24:00:00Z', '2016-04-25 08:00:00Z']) {
+    t.throws(() => loadConfig({ env: { EDGE_CLOCK_MODE: 'sim', EDGE_CLOCK_START: bad } }),
+      { code: 'EDGE_ERR_CONFIG_INVALID', message: /"clockStart".*EDGE_CLOCK_START.*ISO 8601 date-time with zone/ }, `${bad} is refused`)
+  }
+  t.throws(() => loadConfig({ overrides: { clockMode: 'sim', clockStart: 1461571200000 as unknown as string }, env: {} }), { message: /"clockStart"/ }, 'epoch milliseconds are not ISO 8601')
+  t.throws(() => loadConfig({ env: { EDGE_CLOCK_START: '2016-04-25T08:00:00Z' } }),
+    { code: 'EDGE_ERR_CONFIG_INVALID', message: /"clockStart" is set but clockMode is "system"/ }, 'a start time the system clock would ignore')
+})

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { EdgeError, Errors } from './errors.js'
+import { parseInstant } from './instant.js'
 
 export interface EdgeConfig {
   storeId: string
@@ -41,6 +42,10 @@ export interface EdgeConfig {
   serialPorts: SerialPortConfig[]
   /** Milliseconds a graceful shutdown waits for in-flight work before closing anyway. */
   shutdownTimeoutMs: number
+  /** 'system': real time. 'sim': the store simulator sets the clock (PUT /api/v1/clock). */
+  clockMode: 'system' | 'sim'
+  /** Sim mode: the clock's start, an ISO 8601 date-time with zone; null = the system time at start. */
+  clockStart: string | null
 }
 
 export interface SerialPortConfig {
@@ -50,7 +55,7 @@ export interface SerialPortConfig {
   location?: string
 }
 
-type Kind = 'string' | 'port' | 'int' | 'number' | 'nullable-string' | 'enum' | 'serial-ports'
+type Kind = 'string' | 'port' | 'int' | 'number' | 'nullable-string' | 'nullable-instant' | 'enum' | 'serial-ports'
 
 interface KeySpec {
   kind: Kind
@@ -86,7 +91,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   dbSynchronous: { kind: 'enum', default: 'FULL', values: ['FULL', 'NORMAL'], allowed: 'FULL or NORMAL' },
   adminToken: { kind: 'nullable-string', default: null, allowed: 'a token of 16 or more characters, or null' },
   serialPorts: { kind: 'serial-ports', default: [], allowed: 'an array of {path, deviceId, location?}' },
-  shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' }
+  shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' },
+  clockMode: { kind: 'enum', default: 'system', values: ['system', 'sim'], allowed: 'system or sim' },
+  clockStart: { kind: 'nullable-instant', default: null, allowed: 'an ISO 8601 date-time with zone such as 2016-04-25T08:00:00Z (clockMode sim only), or null (= the system time at start)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>
@@ -119,6 +126,10 @@ function coerce (key: string, spec: KeySpec, raw: unknown, origin: string, fromE
       if (key === 'relayUrl' && !/^https?:\/\/\S+$/.test(raw as string)) bad()
       return raw
     }
+    case 'nullable-instant':
+      if (raw === null || (fromEnv && raw === '')) return null
+      if (typeof raw !== 'string' || parseInstant(raw) === null) bad()
+      return raw
     case 'enum':
       if (typeof raw !== 'string' || !spec.values!.includes(raw)) bad()
       return raw
@@ -208,6 +219,11 @@ export function loadConfig (opts: LoadConfigOptions = {}): EdgeConfig {
     const missing = out.tlsCert === null ? 'tlsCert' : 'tlsKey'
     throw new EdgeError(Errors.CONFIG_INVALID,
       `config key "${missing}" is missing: MQTT over TLS needs both tlsCert and tlsKey`, { key: missing })
+  }
+  if (out.clockStart !== null && out.clockMode !== 'sim') {
+    // A start time the system clock would silently ignore is a mistake to hear about.
+    throw new EdgeError(Errors.CONFIG_INVALID,
+      `config key "clockStart" is set but clockMode is "${String(out.clockMode)}": a start time needs clockMode "sim"`, { key: 'clockStart' })
   }
   return out as unknown as EdgeConfig
 }

@@ -30,6 +30,11 @@ export const Errors = {
   CONFLICT: spec('EDGE_ERR_CONFLICT', 409, 'conflicts with existing data'),
   UNAVAILABLE: spec('EDGE_ERR_UNAVAILABLE', 503, 'server is shutting down'),
   INTERNAL: spec('EDGE_ERR_INTERNAL', 500, 'internal error'),
+  BAD_CURSOR: spec('EDGE_ERR_BAD_CURSOR', 400, 'paging cursor is not one this server handed out'),
+
+  // the simulation clock
+  CLOCK_NOT_SIMULATED: spec('EDGE_ERR_CLOCK_NOT_SIMULATED', 409, 'the clock follows system time; start with clockMode "sim" to set it'),
+  CLOCK_BACKWARDS: spec('EDGE_ERR_CLOCK_BACKWARDS', 409, 'the simulation clock cannot go backwards'),
 
   // devices
   DEVICE_UNKNOWN: spec('EDGE_ERR_DEVICE_UNKNOWN', 404, 'unknown device'),

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js'
 import type { EdgeConfig } from '../core/config.js'
 import type { Log } from '../core/log.js'
 import type { Metrics } from '../core/metrics.js'
+import type { ClockMode, ServerTime } from '../core/time.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import type { Presence } from '../ingest/presence.js'
 import type { ProfileCatalogue } from '../profiles/loader.js'
@@ -23,6 +24,9 @@ export interface AppDeps {
   config: EdgeConfig
   log: Log
   clock: Clock
+  clockMode: ClockMode
+  /** Moves the simulation clock, running the jobs due on the way; null when the clock is system time. */
+  advanceClock: ServerTime['advanceTo']
   metrics: Metrics
   db: Database
   registry: DeviceRegistry

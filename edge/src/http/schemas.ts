@@ -25,6 +25,15 @@ export const errorResponses = {
   503: errorSchema
 } as const
 
+/** The server's clock: system time, or the simulation clock the store simulator sets. */
+export const clockSchema = {
+  type: 'object',
+  properties: {
+    mode: { type: 'string', enum: ['system', 'sim'] },
+    now: { type: 'string', format: 'date-time', description: 'ISO 8601 UTC, milliseconds' }
+  }
+} as const
+
 /** A canonical event as posted by a handheld or integration; the server fills storeId, receivedAt, source. */
 export const postedEventSchema = {
   type: 'object',

@@ -3,11 +3,13 @@
 // registry. The live state is in memory (the API reads it from here); the registry is written once
 // per sweep, through the journal writer thread with the events, so neither a busy scanner nor
 // 2,000 handhelds reconnecting after a power cut cost a disk write each, and no fsync ever runs on
-// the event loop.
+// the event loop. Sweeps run on the scheduler, so under the simulation clock a device goes offline
+// when simulated time passes its grace, not real time.
 
 import type { Clock } from '../core/clock.js'
 import type { Log } from '../core/log.js'
 import type { Metrics } from '../core/metrics.js'
+import type { Scheduler } from '../core/scheduler.js'
 import type { DeviceRegistry } from '../store/devices.js'
 import type { PresenceChange } from '../store/journal.js'
 import type { CommitQueue } from './commit-queue.js'
@@ -25,17 +27,18 @@ export interface PresenceOptions {
   registry: DeviceRegistry
   queue: CommitQueue
   clock: Clock
+  scheduler: Scheduler
   log: Log
   metrics: Metrics
   graceFactor: number
   heartbeatOf: (profileId: string) => number
-  /** How often offline devices are looked for, milliseconds. */
+  /** How often offline devices are looked for, milliseconds of the scheduler's time (simulated in clockMode sim). */
   sweepMs?: number
 }
 
 export class Presence {
   private readonly state = new Map<string, State>()
-  private timer: NodeJS.Timeout | null = null
+  private cancelSweeps: (() => void) | null = null
 
   constructor (private readonly opts: PresenceOptions) {}
 
@@ -44,14 +47,13 @@ export class Presence {
     for (const d of this.opts.registry.list()) {
       if (d.status === 'online') this.opts.registry.setStatus(d.id, 'offline')
     }
-    this.timer = setInterval(() => this.sweep(), this.opts.sweepMs ?? 1000)
-    this.timer.unref()
+    this.cancelSweeps = this.opts.scheduler.every('presence-sweep', this.opts.sweepMs ?? 1000, () => this.sweep())
   }
 
   stop (): void {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
-    this.flush()
+    this.cancelSweeps?.()
+    this.cancelSweeps = null
+    void this.flush()
   }
 
   seen (deviceId: string, profileId: string): void {
@@ -82,27 +84,31 @@ export class Presence {
     return this.state.get(deviceId)?.online === true
   }
 
-  sweep (): void {
+  /** Resolves once the changes it found are committed (or their failure logged). */
+  sweep (): Promise<void> {
     const now = this.opts.clock.now()
     for (const [id, s] of this.state) {
       if (!s.online || s.heartbeatS <= 0) continue
       const silentMs = now - s.lastSeenMs
       if (silentMs > s.heartbeatS * 1000 * this.opts.graceFactor) this.offline(id, 'heartbeat_missed')
     }
-    this.flush()
+    return this.flush()
   }
 
-  /** Hands every change since the last sweep to the journal writer as one entry. */
-  flush (): void {
+  /** Hands every change since the last sweep to the journal writer as one entry; resolves once written. */
+  flush (): Promise<void> {
     const changes: PresenceChange[] = []
     for (const [id, s] of this.state) {
       if (!s.dirty) continue
       s.dirty = false
       changes.push([id, new Date(s.lastSeenMs).toISOString(), s.online])
     }
-    if (changes.length === 0) return
-    this.opts.queue.submit([{ kind: 'presence', changes }], 'internal', performance.now(), (err) => {
-      if (err) this.opts.log.warn({ err, devices: changes.length }, 'device presence not written')
+    if (changes.length === 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.opts.queue.submit([{ kind: 'presence', changes }], 'internal', performance.now(), (err) => {
+        if (err) this.opts.log.warn({ err, devices: changes.length }, 'device presence not written')
+        resolve()
+      })
     })
   }
 }

@@ -19,7 +19,9 @@ export interface Item {
   gtins: string[]
 }
 
-export type LocationKind = 'shelf' | 'backroom' | 'receiving' | 'other'
+/** The kinds the locations table allows (its CHECK constraint, migration 001). */
+export const LOCATION_KINDS = ['shelf', 'backroom', 'receiving', 'other'] as const
+export type LocationKind = typeof LOCATION_KINDS[number]
 
 export interface Location {
   id: string

@@ -82,8 +82,9 @@ t.test('/docs serves Swagger UI and /docs/json an OpenAPI document of every /api
   for (const p of [
     '/api/v1/health', '/api/v1/devices', '/api/v1/devices/{id}', '/api/v1/device-profiles', '/api/v1/device-profiles/{id}',
     '/api/v1/items', '/api/v1/items/{sku}', '/api/v1/items/import', '/api/v1/events', '/api/v1/dead-letters',
-    '/api/v1/dead-letters/unknown-gtins', '/metrics'
+    '/api/v1/dead-letters/unknown-gtins', '/api/v1/clock', '/api/v1/inventory', '/metrics'
   ]) t.ok(paths.includes(p), `OpenAPI lists ${p}`)
+  t.same(Object.keys(spec.paths['/api/v1/clock']).sort(), ['get', 'put'])
   t.same(Object.keys(spec.paths['/api/v1/events']).sort(), ['get', 'post'])
   t.same(Object.keys(spec.paths['/api/v1/devices/{id}']).sort(), ['delete', 'get'])
 })

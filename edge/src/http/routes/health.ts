@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
+import { clockSchema } from '../schemas.js'
 import { currentVersion } from '../../store/migrate.js'
 
 /** What /health says; the same shape whether healthy (200) or not (503). */
@@ -10,6 +11,7 @@ const healthSchema = {
     storeId: { type: 'string' },
     version: { type: 'string' },
     uptimeS: { type: 'number' },
+    clock: clockSchema,
     ports: {
       type: 'object',
       properties: { http: { type: ['integer', 'null'] }, mqtt: { type: ['integer', 'null'] }, mqttTls: { type: ['integer', 'null'] } }
@@ -26,7 +28,7 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
   app.get('/api/v1/health', {
     schema: {
       tags: ['operations'],
-      summary: 'Liveness, bound ports, database, ingest backlog, serial ports, devices',
+      summary: 'Liveness, clock, bound ports, database, ingest backlog, serial ports, devices',
       response: {
         200: healthSchema,
         503: healthSchema
@@ -41,7 +43,8 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
       status: failure ? 'failed' : deps.draining() ? 'draining' : 'ok',
       storeId: deps.config.storeId,
       version: deps.version,
-      uptimeS: Math.round((deps.clock.now() - startedAt) / 1000),
+      uptimeS: Math.round((deps.clock.now() - startedAt) / 1000), // on the server's clock: simulated time in sim mode
+      clock: { mode: deps.clockMode, now: new Date(deps.clock.now()).toISOString() },
       ports: deps.ports(),
       database: { schemaVersion: currentVersion(deps.db), events: deps.queries.countEvents() },
       ingest: { pendingCommits: deps.pendingCommits(), journalError: failure ? failure.message : null },

@@ -2,7 +2,7 @@
 // problem with its row and line rather than stopping at the first.
 
 import { checkGtin } from '../../core/gtin.js'
-import type { Item, LocationKind } from '../catalog.js'
+import { LOCATION_KINDS, type Item, type LocationKind } from '../catalog.js'
 
 export interface RowProblem {
   /** 1-based row number within its section (not counting the CSV header). */
@@ -25,7 +25,7 @@ export interface OnHandInput { sku: string, location: string, qty: number }
 export interface RawRow { row: number, line?: number, values: Record<string, unknown> }
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/
-const KINDS: readonly LocationKind[] = ['shelf', 'backroom', 'receiving', 'other']
+const KINDS: readonly LocationKind[] = LOCATION_KINDS
 
 /** `unit_cost`, `unitCost` and `Unit Cost` all name the same column. */
 function norm (key: string): string {
