@@ -1,0 +1,168 @@
+// The store server's HTTP API as the simulator uses it: the operator's calls (admin bearer
+// token), a handheld's event posts (HTTP Basic as the device), the clock and the inventory.
+// Every non-2xx answer throws, naming the call and the server's stable error code.
+
+export interface DeviceCredentials { id: string, secret: string }
+
+/** One SKU's record on the server, summed over its locations by location kind. */
+export interface SkuRecord {
+  shelf: number
+  backroom: number
+  receiving: number
+  inTransit: number
+  /** On hand per location id. */
+  byLocation: Map<string, number>
+}
+
+export interface Rejection { id: string | null, code: string, message: string }
+
+export interface PostResult {
+  accepted: number
+  duplicates: number
+  rejected: number
+  rejections: Rejection[]
+}
+
+export interface DeadLetter {
+  id: number
+  deviceId: string | null
+  reason: string
+  detail: string | null
+  [field: string]: unknown
+}
+
+/** Events per POST /api/v1/events at most (MAX_BATCH in edge/src/http/routes/events.ts). */
+export const MAX_EVENTS_PER_POST = 1000
+const INVENTORY_PAGE = 10_000 // positions per page, the route's maximum
+const DEAD_LETTER_PAGE = 5_000 // rows per page, the route's maximum
+
+/** Thrown for a non-2xx answer; `code` is the server's stable code (EDGE_ERR_*). */
+export class ApiError extends Error {
+  constructor (readonly method: string, readonly path: string, readonly status: number, readonly code: string | null, readonly serverMessage: string, readonly details?: unknown) {
+    super(`${method} ${path}: ${status}${code ? ` ${code}` : ''}: ${serverMessage}`)
+    this.name = 'ApiError'
+  }
+}
+
+export class StoreApi {
+  private readonly baseUrl: string
+  private readonly adminToken: string
+
+  constructor (opts: { baseUrl: string, adminToken: string }) {
+    this.baseUrl = opts.baseUrl.replace(/\/$/, '')
+    this.adminToken = opts.adminToken
+  }
+
+  /** The server's clock: its mode ('system' or 'sim') and now, ms since the epoch. */
+  async clock (): Promise<{ mode: string, now: number }> {
+    const r = await this.call<{ mode: string, now: string }>('GET', '/api/v1/clock')
+    return { mode: r.mode, now: Date.parse(r.now) }
+  }
+
+  /** Moves a simulated server clock forward; resolves after the work due in between has run. */
+  async setClock (ms: number): Promise<void> {
+    await this.call('PUT', '/api/v1/clock', { admin: true, body: { now: new Date(ms).toISOString() } })
+  }
+
+  /** Items, locations and on-hand in one all-or-nothing import; a refusal lists every problem. */
+  async importMasterData (body: { items?: object[], locations?: object[], onHand?: object[] }): Promise<void> {
+    try {
+      await this.call('POST', '/api/v1/items/import', { admin: true, body })
+    } catch (err) {
+      const problems = (err as ApiError).details as { problems?: Array<{ section: string, row: number, field?: string, message: string }> } | undefined
+      // The server's message names the first three; a simulation's generated data needs them all.
+      if (!(err instanceof ApiError) || (problems?.problems?.length ?? 0) <= 3) throw err
+      const list = problems!.problems!.map((p) => `${p.section} row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}`)
+      throw new ApiError(err.method, err.path, err.status, err.code, `${err.serverMessage}\n  ${list.join('\n  ')}`, err.details)
+    }
+  }
+
+  /** Registers a device with a profile; the secret is only ever returned here. */
+  async registerDevice (id: string, profile: string): Promise<DeviceCredentials> {
+    const r = await this.call<{ secret: string }>('POST', '/api/v1/devices', { admin: true, body: { id, profileId: profile } })
+    return { id, secret: r.secret }
+  }
+
+  /** Posts canonical events as the device, in order, in batches the server accepts. */
+  async postEvents (device: DeviceCredentials, events: object[]): Promise<PostResult> {
+    const total: PostResult = { accepted: 0, duplicates: 0, rejected: 0, rejections: [] }
+    const basic = 'Basic ' + Buffer.from(`${device.id}:${device.secret}`).toString('base64')
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_POST) {
+      const r = await this.call<{ accepted: number, duplicates: number, rejected: number, results: Array<{ id: string | null, status: string, error?: { code: string, message: string } }> }>(
+        'POST', '/api/v1/events', { authorization: basic, body: { events: events.slice(i, i + MAX_EVENTS_PER_POST) } })
+      total.accepted += r.accepted
+      total.duplicates += r.duplicates
+      total.rejected += r.rejected
+      for (const res of r.results) {
+        if (res.status === 'rejected') total.rejections.push({ id: res.id, code: res.error?.code ?? 'unknown', message: res.error?.message ?? '' })
+      }
+    }
+    return total
+  }
+
+  /** The whole perpetual inventory, every page, summed per SKU. */
+  async inventory (): Promise<Map<string, SkuRecord>> {
+    const out = new Map<string, SkuRecord>()
+    let after: string | null = null
+    do {
+      const query: string = `?limit=${INVENTORY_PAGE}` + (after === null ? '' : `&after=${encodeURIComponent(after)}`)
+      const page: InventoryPage = await this.call<InventoryPage>('GET', '/api/v1/inventory' + query)
+      for (const p of page.positions) {
+        let rec = out.get(p.sku)
+        if (!rec) out.set(p.sku, rec = { shelf: 0, backroom: 0, receiving: 0, inTransit: 0, byLocation: new Map() })
+        if (p.kind === 'shelf' || p.kind === 'backroom' || p.kind === 'receiving') rec[p.kind] += p.onHand
+        rec.inTransit += p.inTransit
+        rec.byLocation.set(p.location, (rec.byLocation.get(p.location) ?? 0) + p.onHand)
+      }
+      after = page.next
+    } while (after !== null)
+    return out
+  }
+
+  /** Every dead letter (bad input the server kept with its reason), oldest first. */
+  async deadLetters (filter: { reason?: string, deviceId?: string } = {}): Promise<DeadLetter[]> {
+    const out: DeadLetter[] = []
+    let afterId = 0
+    for (;;) {
+      const q = new URLSearchParams({ limit: String(DEAD_LETTER_PAGE), afterId: String(afterId), ...filter })
+      const page = await this.call<{ deadLetters: DeadLetter[] }>('GET', `/api/v1/dead-letters?${q.toString()}`)
+      out.push(...page.deadLetters)
+      if (page.deadLetters.length < DEAD_LETTER_PAGE) return out
+      afterId = page.deadLetters[page.deadLetters.length - 1].id
+    }
+  }
+
+  private async call<T = unknown> (method: string, path: string, opts: { admin?: boolean, authorization?: string, body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = {}
+    if (opts.admin) headers.authorization = `Bearer ${this.adminToken}`
+    if (opts.authorization) headers.authorization = opts.authorization
+    if (opts.body !== undefined) headers['content-type'] = 'application/json'
+    const bare = path.split('?')[0]
+    let res: Response
+    let text: string
+    try {
+      res = await fetch(this.baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
+      text = await res.text()
+    } catch (err) {
+      // undici says only "fetch failed"; the reason (ECONNREFUSED: the server is gone) is the cause.
+      const cause = (err as { cause?: { code?: string, message?: string } }).cause
+      throw new Error(`${method} ${bare}: no answer from ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err })
+    }
+    let json: unknown
+    try {
+      json = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    if (!res.ok) {
+      const e = (json as { error?: { code?: string, message?: string, details?: unknown } } | undefined)?.error
+      throw new ApiError(method, bare, res.status, e?.code ?? null, e?.message ?? (text.slice(0, 500) || res.statusText), e?.details)
+    }
+    return json as T
+  }
+}
+
+interface InventoryPage {
+  positions: Array<{ sku: string, location: string, kind: string | null, onHand: number, inTransit: number, reserved: number }>
+  next: string | null
+}
