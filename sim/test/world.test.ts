@@ -27,16 +27,29 @@ t.test('units are conserved through a long random day of every operation', async
   const w = new StoreWorld(skus, () => ({ shelf: 10, backroom: 30 }))
   for (let i = 0; i < 20000; i++) {
     const sku = skus[rng.int(skus.length)].sku
-    const op = rng.int(5)
+    const op = rng.int(7)
     if (op === 0) w.sell(sku, 1 + rng.int(3))
     else if (op === 1) w.shrink(sku, rng.int(2))
     else if (op === 2) w.deliver(sku, rng.int(2))
-    else if (op === 3) w.putAway(sku, rng.int(30))
+    else if (op === 3) w.putAway(sku, rng.int(30), rng.int(3))
+    else if (op === 4) w.deliverUnits(sku, rng.int(13))
+    else if (op === 5 && rng.chance(0.1)) w.findMisplaced(sku)
     else w.fill(sku, rng.int(30))
     if (i % 1000 === 0) t.ok(w.conserved(), `conserved at step ${i}`)
   }
   t.ok(w.conserved())
   for (const s of w.list()) t.ok(s.shelf >= 0 && s.backroom >= 0 && s.receiving >= 0 && s.shelf <= s.spec.shelfCapacity)
+})
+
+t.test('misplaced stock is in the store but out of reach until a thorough count finds it', async (t) => {
+  const w = new StoreWorld([spec('A')], () => ({ shelf: 0, backroom: 0 }))
+  w.deliver('A', 2)
+  t.equal(w.putAway('A', 24, 12), 24)
+  t.match(w.state('A'), { backroom: 12, misplaced: 12 })
+  t.equal(w.fill('A', 24), 12, 'only the units where the record says can be fetched')
+  t.equal(w.findMisplaced('A'), 12)
+  t.equal(w.fill('A', 24), 12)
+  t.ok(w.conserved())
 })
 
 t.test('bad starting stock and unknown SKUs are refused', async (t) => {

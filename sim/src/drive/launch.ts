@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export type Runner = 'auto' | 'dist' | 'tsx'
 
@@ -13,6 +13,8 @@ const SOURCES = join(ROOT, 'edge', 'src')
 const COMPILED = join(ROOT, 'dist', 'edge', 'src', 'cli', 'run.js')
 const BIN = join(ROOT, 'bin', 'store-edge.js')
 const TS_ENTRY = join(ROOT, 'edge', 'src', 'cli', 'run.ts')
+/** Preloaded into the server: it stops when the simulator's end of its stdin closes. */
+const GUARD = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'orphan-guard.mjs')).href
 
 export interface Command { command: string, args: string[], cwd: string }
 
@@ -20,9 +22,9 @@ export function commandFor (runner: Runner): Command {
   const useDist = runner === 'dist' || (runner === 'auto' && distIsFresh())
   if (useDist) {
     if (!existsSync(COMPILED)) throw new Error(`runner 'dist': ${COMPILED} is missing; run npm run build`)
-    return { command: process.execPath, args: [BIN], cwd: ROOT }
+    return { command: process.execPath, args: ['--import', GUARD, BIN], cwd: ROOT }
   }
-  return { command: process.execPath, args: ['--import', 'tsx', TS_ENTRY], cwd: ROOT }
+  return { command: process.execPath, args: ['--import', 'tsx', '--import', GUARD, TS_ENTRY], cwd: ROOT }
 }
 
 /** True when the compiled entry exists and no server source was changed after it was written. */

@@ -2,7 +2,7 @@
 // mode, with its own data dir. The simulator reaches it only through HTTP and MQTT, like the
 // store's devices and handhelds do; this file only starts it, watches its log and stops it.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,10 +48,6 @@ export interface StoreServerOptions {
 const STOP_GRACE_MS = 10_000 // milliseconds between SIGTERM and SIGKILL
 const START_TIMEOUT_MS = 30_000 // milliseconds; a cold tsx start compiles the server first
 
-/** Every child still running, killed if this process exits without stopping them. */
-const running = new Set<ChildProcess>()
-let exitHookInstalled = false
-
 export async function startStoreServer (opts: StoreServerOptions): Promise<StoreServer> {
   const ownDir = opts.dataDir === undefined
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sim-store-'))
@@ -76,18 +72,19 @@ export async function startStoreServer (opts: StoreServerOptions): Promise<Store
       EDGE_LOG_LEVEL: watcher.childLevel,
       EDGE_CLOCK_MODE: 'sim',
       EDGE_CLOCK_START: new Date(opts.clockStartMs).toISOString(),
+      // orphan-guard.mjs removes it when the server exits, also when it outlives us.
+      ...(ownDir ? { SIM_REMOVE_DATA_DIR: dataDir } : {}),
       ...extraEnv
     },
-    stdio: ['ignore', 'pipe', 'pipe']
+    // stdin is a pipe nobody writes to: it closes when this process ends, however it ends, and
+    // the preloaded orphan guard then stops the server (a killed test must not leave one running).
+    stdio: ['pipe', 'pipe', 'pipe']
   })
-  running.add(proc)
-  installExitHook()
 
   let exit: { code: number | null, signal: NodeJS.Signals | null } | null = null
   const exited = new Promise<void>((resolve) => {
     proc.once('exit', (code, signal) => {
       exit = { code, signal }
-      running.delete(proc)
       resolve()
     })
   })
@@ -135,16 +132,7 @@ export async function startStoreServer (opts: StoreServerOptions): Promise<Store
 function inheritedEnv (): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('EDGE_')) env[k] = v
+    if (v !== undefined && !k.startsWith('EDGE_') && k !== 'SIM_REMOVE_DATA_DIR') env[k] = v
   }
   return env
-}
-
-function installExitHook (): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  // A crashed or interrupted simulation must not leave servers holding ports and temp dirs.
-  process.once('exit', () => {
-    for (const p of running) p.kill('SIGKILL')
-  })
 }

@@ -13,9 +13,13 @@ export interface SkuSpec {
 }
 
 export interface SkuState {
+  sku: string
   spec: SkuSpec
   shelf: number
+  /** Backroom units where the record says they are: an associate sent to fetch them finds them. */
   backroom: number
+  /** Backroom units put in the wrong spot: physically here, found only by a thorough count. */
+  misplaced: number
   /** Units delivered and waiting in receiving to be put away. */
   receiving: number
 }
@@ -38,7 +42,7 @@ export class StoreWorld {
     for (const spec of specs) {
       const { shelf, backroom } = initial(spec)
       if (shelf < 0 || backroom < 0 || shelf > spec.shelfCapacity) throw new RangeError(`${spec.sku}: initial stock out of range`)
-      this.skus.set(spec.sku, { spec, shelf, backroom, receiving: 0 })
+      this.skus.set(spec.sku, { sku: spec.sku, spec, shelf, backroom, misplaced: 0, receiving: 0 })
       this.startUnits += shelf + backroom
     }
   }
@@ -74,20 +78,38 @@ export class StoreWorld {
 
   /** A delivery of whole cases lands in receiving. */
   deliver (sku: string, cases: number): number {
+    return this.deliverUnits(sku, cases * this.mutable(sku).spec.casePack)
+  }
+
+  /** Units that really arrived (a short or over shipment is not whole cases of what was ordered). */
+  deliverUnits (sku: string, units: number): number {
     const s = this.mutable(sku)
-    const units = cases * s.spec.casePack
     s.receiving += units
     this.flows.delivered += units
     return units
   }
 
-  /** Receiving to backroom, as much as is waiting. */
-  putAway (sku: string, qty: number): number {
+  /**
+   * Receiving to backroom, as much as is waiting; `misplaced` of the moved units go to the wrong
+   * spot (in the backroom, not where the record says).
+   */
+  putAway (sku: string, qty: number, misplaced = 0): number {
     const s = this.mutable(sku)
     const moved = Math.min(qty, s.receiving)
+    const lost = Math.min(moved, Math.max(0, misplaced))
     s.receiving -= moved
-    s.backroom += moved
+    s.backroom += moved - lost
+    s.misplaced += lost
     return moved
+  }
+
+  /** A thorough backroom count finds misplaced units and puts them where they belong. */
+  findMisplaced (sku: string): number {
+    const s = this.mutable(sku)
+    const found = s.misplaced
+    s.backroom += found
+    s.misplaced = 0
+    return found
   }
 
   /** Backroom to shelf, up to what the backroom has and the shelf holds. */
@@ -102,7 +124,7 @@ export class StoreWorld {
   /** Units in the store now, everywhere. */
   unitsHere (): number {
     let n = 0
-    for (const s of this.skus.values()) n += s.shelf + s.backroom + s.receiving
+    for (const s of this.skus.values()) n += s.shelf + s.backroom + s.misplaced + s.receiving
     return n
   }
 

@@ -1,0 +1,68 @@
+// `npm run sim`: runs the chosen policies over the chosen seeds on the same simulated store, each
+// against its own fresh store server, then prints the side-by-side table and writes the JSON report.
+
+import { writeFileSync } from 'node:fs'
+import { defaultM5File, loadM5 } from '../demand/m5.js'
+import { setUp } from '../engine/setup.js'
+import { GroundTruthExport } from '../export/ground-truth.js'
+import { buildReport, formatTable, type RunResult } from '../kpi/report.js'
+import { runSession } from '../session.js'
+import { parseArgs, UsageError, USAGE } from './args.js'
+
+export async function main (argv: readonly string[]): Promise<number> {
+  let opts
+  try {
+    opts = parseArgs(argv)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`sim: ${err.message}\n\n${USAGE}`)
+      return 2
+    }
+    throw err
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const data = loadM5(defaultM5File())
+  if (!data.stores.includes(opts.sim.storeId)) {
+    process.stderr.write(`sim: --store ${opts.sim.storeId}: not in the M5 data (stores: ${data.stores.join(', ')})\n`)
+    return 2
+  }
+  const runs: RunResult[] = []
+  const log = (s: string): void => { if (!opts.quiet) process.stderr.write(`${s}\n`) }
+  let exported = false
+  for (const seed of opts.seeds) {
+    const sim = { ...opts.sim, seed }
+    const setup = setUp(data, sim)
+    for (const policy of opts.policies) {
+      const label = `seed ${seed} ${policy}`
+      const t0 = Date.now()
+      const exporter = policy === 'store-edge' && opts.exportFile && !exported ? new GroundTruthExport(opts.exportFile, setup.layout.skus) : undefined
+      log(`[${label}] ${setup.layout.skus.length} SKUs, ${sim.days} days from ${sim.startDate}, scenario ${opts.scenario}`)
+      const r = await runSession(policy, sim, setup, {
+        server: !opts.noServer,
+        observer: exporter,
+        progress: (d, n) => { if (d === n || d % Math.max(1, Math.round(n / 10)) === 0) log(`[${label}] day ${d}/${n}  ${((Date.now() - t0) / 1000).toFixed(1)} s`) }
+      })
+      if (exporter) { exported = true; log(`[${label}] ground truth: ${exporter.rows} rows in ${opts.exportFile}`) }
+      if (!r.conserved) throw new Error(`${label}: units were not conserved; this is a simulator bug`)
+      if (r.rejections.length > 0) log(`[${label}] the server refused ${r.rejections.length} handheld events, first: ${JSON.stringify(r.rejections[0])}`)
+      if (r.serverLog && r.serverLog.error > 0) log(`[${label}] the server logged ${r.serverLog.error} errors, first: ${r.serverLog.firstErrors[0]}`)
+      runs.push({ policy, seed, kpis: r.kpis, series: r.series, wallMs: r.wallMs })
+    }
+  }
+  const config = { ...opts.sim, seeds: opts.seeds, policies: opts.policies, scenario: opts.scenario, server: !opts.noServer }
+  const report = buildReport(runs, config, new Date().toISOString())
+  process.stdout.write(formatTable(report) + '\n')
+  if (opts.out) {
+    writeFileSync(opts.out, JSON.stringify(report, null, 2))
+    log(`report: ${opts.out}`)
+  }
+  return 0
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: Error) => {
+  process.stderr.write(`sim: ${err.stack ?? err.message}\n`)
+  process.exitCode = 1
+})
