@@ -1,6 +1,8 @@
 // The simulator's connection to a real store server: a `store-edge serve` child on free ports with
 // a simulated clock, driven only as the store's devices and handhelds drive it (MQTT and HTTP).
 
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import t from 'tap'
 import { ApiError, StoreApi, type DeviceCredentials } from '../src/drive/api.js'
@@ -145,12 +147,35 @@ t.test('a server that cannot start says why', async (t) => {
   await t.rejects(startStoreServer({ storeId: 'bad store id', clockStartMs: T0 }), /exited .* before listening; stderr: .*storeId/)
 })
 
+t.test('a server whose simulator is killed stops too, and its temp data dir goes', async (t) => {
+  // A simulator in its own process, killed with SIGKILL (as a test timeout or the OOM killer would).
+  const script = `const { startStoreServer } = await import(${JSON.stringify(new URL('../src/drive/server.ts', import.meta.url).pathname)})
+    const s = await startStoreServer({ storeId: 'orphan', clockStartMs: ${T0} })
+    console.log(JSON.stringify({ pid: s.pid, dataDir: s.dataDir }))`
+  const sim = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await once(sim.stdout!, 'data') as [Buffer]
+  const orphan = JSON.parse(line.toString()) as { pid: number, dataDir: string }
+  t.ok(alive(orphan.pid) && existsSync(orphan.dataDir), 'running')
+  sim.kill('SIGKILL')
+  await waitFor(() => !alive(orphan.pid) && !existsSync(orphan.dataDir), 'the orphaned server to stop', 15_000)
+  t.pass('stopped and cleaned up')
+})
+
 t.test('stop ends the server and removes its temp data dir', async (t) => {
   await pos.close()
   await server.stop()
   t.not(server.exitStatus(), null)
   t.equal(existsSync(server.dataDir), false)
 })
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0) // signal 0: only asks whether the process exists
+    return true
+  } catch {
+    return false
+  }
+}
 
 async function waitFor (cond: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
