@@ -2,7 +2,8 @@
 // store's master data and opening stock, the store's devices registered and connected, the run,
 // and the server stopped. The traditional policy may also run with no server at all.
 
-import { StoreApi } from './drive/api.js'
+import { StoreApi, type SkuRecord } from './drive/api.js'
+import { journalTotals } from './drive/journal.js'
 import { startStoreServer, type StoreServer } from './drive/server.js'
 import { NoDevices, POS_LANES, cameraId, handheldId, posId, type StoreDevices } from './engine/devices.js'
 import { runStore, type HourObserver, type RunOutcome } from './engine/run.js'
@@ -43,6 +44,10 @@ export interface SessionResult extends RunOutcome {
   /** The server's warning messages, counted by text. */
   serverWarnings?: Record<string, number>
   rejections: Array<{ device: string, id: string | null, code: string, message: string }>
+  /** The server's final perpetual inventory, canonical: SKU -> location -> on hand (null without a server). */
+  serverInventory: Record<string, Record<string, number>> | null
+  /** Units the server's journal holds as sold (null without a server). */
+  serverSoldUnits: number | null
 }
 
 export async function runSession (policyName: PolicyName, o: SimOptions, setup: Setup, opts: SessionOptions): Promise<SessionResult> {
@@ -65,7 +70,9 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
     try {
       const outcome = await runStore(o, { setup, policy, devices, observer: opts.observer, progress: opts.progress })
       const rejections = devices instanceof ServerDevices ? devices.rejections() : []
-      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections }
+      const serverInventory = api ? canonical(await api.inventory()) : null
+      const serverSoldUnits = server ? (await journalTotals(server.baseUrl, 'sale')).qty : null
+      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits }
     } finally {
       await devices.close()
     }
@@ -91,6 +98,15 @@ function warningsOf (lines: string[]): Record<string, number> {
       const k = o.reason ? `${o.msg} (${o.reason})` : o.msg
       out[k] = (out[k] ?? 0) + 1
     } catch { /* not a pino line */ }
+  }
+  return out
+}
+
+function canonical (inv: Map<string, SkuRecord>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {}
+  for (const sku of [...inv.keys()].sort()) {
+    const r = inv.get(sku)!
+    out[sku] = Object.fromEntries([...r.byLocation.entries()].sort(([a], [b]) => a < b ? -1 : 1))
   }
   return out
 }

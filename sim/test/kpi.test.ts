@@ -141,12 +141,12 @@ t.test('labor adds up by kind; fill labor per unit shelved; orders counted', asy
   const task = { sku: 'A', startedAt: at(0), endedAt: at(10), unitsShelved: 0 }
   k.taskDone({ ...task, kind: 'fill', laborMin: 10, unitsShelved: 20 })
   k.taskDone({ ...task, kind: 'fill', laborMin: 5, unitsShelved: 10 })
-  k.taskDone({ ...task, kind: 'walk', sku: null, laborMin: 3 })
+  k.taskDone({ ...task, kind: 'walk', sku: null, laborMin: 3, unitsShelved: 6 })
   k.taskDone({ ...task, kind: 'count', laborMin: 2 })
   k.orderPlaced(at(0), 'A', 2, 24)
   k.orderPlaced(at(60), 'A', 1, 12)
   t.match(k.result(), {
-    laborMin: 20, tasks: 4, laborMinPerTask: 5, laborMinPerUnitShelved: 0.5,
+    laborMin: 20, tasks: 4, laborMinPerTask: 5, laborMinPerUnitShelved: 0.5, // (10 + 5 + 3) / (20 + 10 + 6): a walk fills too
     laborMin_fill: 15, laborMin_walk: 3, laborMin_count: 2, laborMin_putaway: 0, laborMin_receive: 0,
     orders: 2, unitsOrdered: 36
   })

@@ -33,7 +33,7 @@ export interface Kpis {
   cartonsWaitingAtEnd: number
   laborMin: number
   laborMinPerTask: number
-  /** Fill tasks' labor / units they shelved, minutes per unit. */
+  /** Labor of fills and fill walks / units they shelved, minutes per unit. */
   laborMinPerUnitShelved: number
   tasks: number
   laborMin_fill: number

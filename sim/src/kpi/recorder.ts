@@ -106,7 +106,8 @@ export class KpiRecorder {
     this.tasks++
     this.laborMin += task.laborMin
     this.laborByKind[task.kind] += task.laborMin
-    if (task.kind === 'fill') {
+    // A traditional walk is how that store fills shelves: it counts as fill labor.
+    if (task.kind === 'fill' || task.kind === 'walk') {
       this.fillLaborMin += task.laborMin
       this.fillUnits += task.unitsShelved
     }
