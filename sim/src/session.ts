@@ -53,7 +53,7 @@ export interface SessionResult extends RunOutcome {
 export async function runSession (policyName: PolicyName, o: SimOptions, setup: Setup, opts: SessionOptions): Promise<SessionResult> {
   const started = Date.now()
   if (policyName === 'store-edge' && !opts.server) throw new Error('the store-edge policy needs a store server to ask')
-  const associates = crewFor(setup.layout.skus.length).map((a) => a.id)
+  const associates = crewFor(setup.layout.skus.length, setup.layout.zones).map((a) => a.id)
   let server: StoreServer | null = null
   let devices: StoreDevices
   let api: StoreApi | null = null

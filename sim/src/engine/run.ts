@@ -9,7 +9,7 @@ import type { SimSku } from '../layout.js'
 import type { Policy, WorkReport, Now } from '../policy/policy.js'
 import { Rng } from '../rng.js'
 import { Dock, type Carton, type Delivery } from '../world/dock.js'
-import { crewFor, minutesFor, WorkQueue, type Associate, type Work } from '../world/labor.js'
+import { crewFor, DEFAULT_TIMES, minutesFor, WorkQueue, type Associate, type Work } from '../world/labor.js'
 import { StoreWorld, type Flows } from '../world/store.js'
 import { Supplier } from '../world/supply.js'
 import { addDays, MINUTES, planDay } from './day-plan.js'
@@ -83,7 +83,7 @@ class Engine {
     this.world = new StoreWorld(this.skus, (s) => ctx.setup.initial[(s as SimSku).index])
     this.kpi = new KpiRecorder({ skus: this.skus.map((s) => ({ sku: s.sku, unitPrice: s.unitPrice, meanDaily: s.meanDaily })), tickMinutes: 1 })
     this.supplier = new Supplier(new Rng(o.seed, 'supply'), { lateRate: o.rates.lateDeliveryPct / 100, maxLateDays: 3 })
-    this.crew = crewFor(this.skus.length)
+    this.crew = crewFor(this.skus.length, ctx.setup.layout.zones)
     this.scanRng = new Rng(o.seed, 'scan')
     this.errorRng = new Rng(o.seed, 'receiving')
     this.cameraRng = new Rng(o.seed, 'camera')
@@ -254,12 +254,23 @@ class Engine {
   private assignWork (now: Now): void {
     for (const a of this.crew) {
       if (a.current || now.minute < a.shiftStart || now.minute >= a.shiftEnd) continue
-      const w = this.queue.take(a.role)
-      if (!w) continue
+      const zones = a.zones
+      const got = this.queue.take(a.role, zones === null ? undefined : (w) => { const z = this.zoneOf(w); return z === null || zones.includes(z) })
+      if (!got) continue
+      const w = got.work
       a.current = w
       a.startedAt = now.t
-      a.busyUntil = now.t + Math.max(1, Math.round(this.estimate(w))) * 60000
+      // Helping out in another department costs a walk across the store and back.
+      const minutes = this.estimate(w) + (got.away ? DEFAULT_TIMES.tripMin : 0)
+      a.busyUntil = now.t + Math.max(1, Math.round(minutes)) * 60000
     }
+  }
+
+  /** The department zone a piece of work is in; null for the dock and the backroom. */
+  private zoneOf (w: Work): string | null {
+    if (w.bay !== undefined) return this.ctx.setup.layout.bays.get(w.bay)?.[0]?.zone ?? null
+    if (w.kind === 'fill' || w.kind === 'count') return this.bySku.get(w.sku!)?.zone ?? null
+    return null
   }
 
   /** Minutes a piece of work will take, from what it involves right now. */

@@ -27,6 +27,8 @@ export interface Work {
 export interface Associate {
   id: string
   role: Role
+  /** Department zones this associate looks after; null = the whole store (backroom staff). */
+  zones: string[] | null
   /** Minutes after midnight. */
   shiftStart: number
   shiftEnd: number
@@ -91,16 +93,23 @@ export class WorkQueue {
     return work
   }
 
-  /** The most urgent waiting work this role does. */
-  take (role: Role): Work | undefined {
+  /**
+   * The most urgent waiting work this role does, from the associate's own zones when there is any
+   * (`mine`); otherwise the most urgent elsewhere, and `away` says they leave their zone for it.
+   */
+  take (role: Role, mine: (w: Work) => boolean = () => true): { work: Work, away: boolean } | undefined {
     let best = -1
+    let bestAway = -1
     for (let i = 0; i < this.items.length; i++) {
       const w = this.items[i]
       if (ROLE_OF[w.kind] !== role) continue
-      if (best < 0 || w.priority > this.items[best].priority) best = i
+      if (mine(w)) {
+        if (best < 0 || w.priority > this.items[best].priority) best = i
+      } else if (bestAway < 0 || w.priority > this.items[bestAway].priority) bestAway = i
     }
-    if (best < 0) return undefined
-    return this.items.splice(best, 1)[0]
+    const pick = best >= 0 ? best : bestAway
+    if (pick < 0) return undefined
+    return { work: this.items.splice(pick, 1)[0], away: best < 0 }
   }
 
   /** A piece of work is over: its key may be queued again. */
@@ -117,16 +126,20 @@ export class WorkQueue {
   }
 }
 
-/** A crew sized to the store: floor associates on two shifts, backroom from early morning. */
-export function crewFor (skus: number): Associate[] {
-  const floorPerShift = Math.max(1, Math.ceil(skus / 700))
+/**
+ * A crew sized to the store: backroom staff from early morning, floor associates on two shifts,
+ * each floor associate with their share of the department zones.
+ */
+export function crewFor (skus: number, zones: readonly string[]): Associate[] {
+  const floorPerShift = Math.max(1, Math.min(zones.length, Math.ceil(skus / 700)))
   const backroom = Math.max(1, Math.ceil(skus / 2500))
   const crew: Associate[] = []
-  const add = (id: string, role: Role, start: number, end: number): void => {
-    crew.push({ id, role, shiftStart: start * 60, shiftEnd: end * 60, busyUntil: 0, current: null, startedAt: 0 })
+  const add = (id: string, role: Role, start: number, end: number, z: string[] | null): void => {
+    crew.push({ id, role, zones: z, shiftStart: start * 60, shiftEnd: end * 60, busyUntil: 0, current: null, startedAt: 0 })
   }
-  for (let i = 0; i < backroom; i++) add(`assoc-br-${i + 1}`, 'backroom', 6, 14)
-  for (let i = 0; i < floorPerShift; i++) add(`assoc-am-${i + 1}`, 'floor', 7, 15)
-  for (let i = 0; i < floorPerShift; i++) add(`assoc-pm-${i + 1}`, 'floor', 14, 22)
+  const share = (i: number): string[] => zones.filter((_, k) => k % floorPerShift === i)
+  for (let i = 0; i < backroom; i++) add(`assoc-br-${i + 1}`, 'backroom', 6, 14, null)
+  for (let i = 0; i < floorPerShift; i++) add(`assoc-am-${i + 1}`, 'floor', 7, 15, share(i))
+  for (let i = 0; i < floorPerShift; i++) add(`assoc-pm-${i + 1}`, 'floor', 14, 22, share(i))
   return crew
 }

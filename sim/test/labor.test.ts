@@ -1,0 +1,67 @@
+import t from 'tap'
+import { Dock } from '../src/world/dock.js'
+import { crewFor, minutesFor, WorkQueue, type Work } from '../src/world/labor.js'
+
+const work = (kind: Work['kind'], priority: number, extra: Partial<Work> = {}): Omit<Work, 'id'> =>
+  ({ kind, priority, createdAt: 0, reason: 'test', sku: 'A', ...extra })
+
+t.test('associates take the most urgent work their role does, first come first served on ties', async (t) => {
+  const q = new WorkQueue()
+  q.push(work('fill', 1, { sku: 'A' }))
+  q.push(work('fill', 5, { sku: 'B' }))
+  q.push(work('fill', 5, { sku: 'C' }))
+  q.push(work('putaway', 9, { sku: 'D' }))
+  t.equal(q.take('floor')?.work.sku, 'B')
+  t.equal(q.take('floor')?.work.sku, 'C')
+  t.equal(q.take('backroom')?.work.sku, 'D', 'put-away is backroom work')
+  t.equal(q.take('floor')?.work.sku, 'A')
+  t.equal(q.take('floor'), undefined, 'nothing queued: nobody works')
+})
+
+t.test('one piece of work per key until it is done', async (t) => {
+  const q = new WorkQueue()
+  const first = q.push(work('fill', 1, { key: 'fill:A' }))
+  t.ok(first)
+  t.equal(q.push(work('fill', 3, { key: 'fill:A' })), null)
+  const taken = q.take('floor')!.work
+  t.equal(q.push(work('fill', 3, { key: 'fill:A' })), null, 'still in hand')
+  q.release(taken)
+  t.ok(q.push(work('fill', 3, { key: 'fill:A' })))
+})
+
+t.test('an associate works their own zones first and helps elsewhere only when those are clear', async (t) => {
+  const q = new WorkQueue()
+  q.push(work('fill', 9, { sku: 'far' }))
+  q.push(work('fill', 1, { sku: 'mine' }))
+  const mine = (w: Work): boolean => w.sku === 'mine'
+  t.same(q.take('floor', mine)?.work.sku, 'mine')
+  const next = q.take('floor', mine)
+  t.equal(next?.work.sku, 'far')
+  t.equal(next?.away, true)
+})
+
+t.test('the crew grows with the store and shares its zones out', async (t) => {
+  const small = crewFor(28, ['FOODS_1', 'FOODS_2', 'HOBBIES_1'])
+  t.same(small.map((a) => a.id), ['assoc-br-1', 'assoc-am-1', 'assoc-pm-1'])
+  t.same(small[1].zones, ['FOODS_1', 'FOODS_2', 'HOBBIES_1'])
+  const big = crewFor(5000, ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6', 'Z7'])
+  const am = big.filter((a) => a.id.startsWith('assoc-am'))
+  t.equal(am.length, 7)
+  t.same(am.flatMap((a) => a.zones).sort(), ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6', 'Z7'], 'every zone has its associate')
+  t.equal(big.filter((a) => a.role === 'backroom').length, 2)
+})
+
+t.test('work takes walking plus handling time', async (t) => {
+  t.equal(minutesFor('fill', { units: 12 }), 3 + 1, 'a trip and 5 s a unit')
+  t.equal(minutesFor('walk', { skus: 30, units: 0 }), 4, 'looking at 30 SKUs, nothing to fill: no trip to the backroom')
+  t.ok(minutesFor('receive', { cases: 30 }) > minutesFor('receive', { cases: 3 }))
+})
+
+t.test('cartons wait at the dock until taken, once', async (t) => {
+  const d = new Dock()
+  d.arrive({ id: 'D1', arrivedAt: 0, asn: [{ sku: 'A', cases: 2, units: 24 }], cartons: [{ id: 'C1', sku: 'A', units: 12, arrivedAt: 0 }, { id: 'C2', sku: 'A', units: 12, arrivedAt: 0 }] })
+  t.equal(d.waiting, 2)
+  t.equal(d.take('C1')?.units, 12)
+  t.equal(d.take('C1'), undefined)
+  t.equal(d.waiting, 1)
+})
