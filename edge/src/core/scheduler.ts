@@ -2,6 +2,8 @@
 // either clock: the timer scheduler here for system time, the simulated one (sim-scheduler.ts) when
 // the store simulator drives the clock.
 
+import { createTask } from 'node-cron'
+import { compileCron } from './cron.js'
 import type { Log } from './log.js'
 
 /** A periodic job; a returned promise is its completion (the simulated scheduler waits for it). */
@@ -13,6 +15,12 @@ export interface Scheduler {
    * now. Returns the function that cancels it.
    */
   every (name: string, periodMs: number, fn: Job): () => void
+  /**
+   * Runs `fn` at the times a cron expression names (core/cron.ts: 5 fields, UTC) on this
+   * scheduler's time. A run still going when the next falls due makes that one skip. Throws
+   * RangeError for an expression it cannot run. Returns the function that cancels it.
+   */
+  cron (name: string, expr: string, fn: Job): () => void
 }
 
 export function checkPeriod (name: string, periodMs: number): void {
@@ -36,6 +44,25 @@ export function timerScheduler (log: Log): Scheduler {
       const timer = setInterval(() => { void runJob(name, fn, log) }, periodMs)
       timer.unref()
       return () => clearInterval(timer)
+    },
+    cron (name, expr, fn) {
+      compileCron(expr) // the same expressions the simulated scheduler takes, refused the same way
+      // node-cron's own timer, unref'd; noOverlap: a slow rescoring run is not stacked on itself.
+      const task = createTask(expr, () => runJob(name, fn, log), {
+        name,
+        timezone: 'Etc/UTC',
+        noOverlap: true,
+        unref: true,
+        // node-cron's own notices (a missed run while the loop was busy) go to our log, not the console.
+        logger: {
+          info: (detail) => log.debug({ job: name, detail }, 'cron notice'),
+          warn: (detail) => log.warn({ job: name, detail }, 'cron notice'),
+          error: (detail) => log.error({ job: name, detail: String(detail) }, 'cron notice'),
+          debug: (detail) => log.debug({ job: name, detail: String(detail) }, 'cron notice')
+        }
+      })
+      void task.start()
+      return () => { void task.destroy() }
     }
   }
 }

@@ -62,6 +62,42 @@ for (const [name, make] of Object.entries(implementations)) {
   })
 }
 
+for (const [name, make] of Object.entries(implementations)) {
+  t.test(`${name} scheduler: a cron job runs at the times its expression names until cancelled`, async (t) => {
+    const { scheduler, pass } = make()
+    let runs = 0
+    const cancel = scheduler.cron('every-second', '* * * * * *', () => { runs++ })
+    for (let i = 0; i < 40 && runs < 2; i++) await pass(100)
+    t.ok(runs >= 2, `ran ${runs} times`)
+    cancel()
+    const before = runs
+    await pass(1500)
+    t.equal(runs, before, 'nothing runs after cancel')
+  })
+
+  t.test(`${name} scheduler: an expression it cannot run is refused naming the problem`, async (t) => {
+    const { scheduler } = make()
+    t.throws(() => scheduler.cron('bad', '61 * * * *', () => {}), { name: 'RangeError', message: /minute/ })
+    t.throws(() => scheduler.cron('bad', '* * *', () => {}), { name: 'RangeError', message: /5 fields/ })
+    t.throws(() => scheduler.cron('bad', '0 0 L * *', () => {}), { name: 'RangeError', message: /not supported/ })
+  })
+}
+
+t.test('a cron job on simulated time runs at its due times; an overnight jump runs it once, at the latest', async (t) => {
+  const { clock, scheduler, runs, job } = simulated()
+  scheduler.cron('slow', '*/5 * * * *', job('slow'))
+  await scheduler.advanceTo(T0 + 4 * 60_000)
+  t.same(runs, [], 'T0 is 08:00:00 and the first run is the next match after it, 08:05')
+  await scheduler.advanceTo(T0 + 11 * 60_000)
+  t.same(runs, ['slow@2016-04-25T08:10:00.000Z'], 'two due (08:05, 08:10) in one jump: once, at the latest')
+  runs.length = 0
+  await scheduler.advanceTo(T0 + 7 * 3600_000 + 61_000)
+  t.same(runs, ['slow@2016-04-25T15:00:00.000Z'])
+  await scheduler.advanceTo(T0 + 7 * 3600_000 + 5 * 60_000)
+  t.same(runs.at(-1), 'slow@2016-04-25T15:05:00.000Z')
+  t.equal(clock.now(), T0 + 7 * 3600_000 + 5 * 60_000)
+})
+
 /** A simulated scheduler and a record of which job ran at which clock time. */
 function simulated (): { clock: SimClock, scheduler: SimScheduler, runs: string[], job: (name: string) => () => void } {
   const clock = new SimClock(T0)
