@@ -60,7 +60,15 @@ export const Errors = {
   BAD_QTY: spec('EDGE_ERR_BAD_QTY', 422, 'quantity is negative, not a number or absurd'),
   BAD_TIME: spec('EDGE_ERR_BAD_TIME', 422, 'event time is missing or too far in the past or future'),
   BAD_EVENT: spec('EDGE_ERR_BAD_EVENT', 422, 'event is incomplete for its type'),
-  DEVICE_MISMATCH: spec('EDGE_ERR_DEVICE_MISMATCH', 403, 'event names another device')
+  DEVICE_MISMATCH: spec('EDGE_ERR_DEVICE_MISMATCH', 403, 'event names another device'),
+
+  // shelf-risk models: refused at load, the model before stays active
+  MODEL_NOT_FOUND: spec('EDGE_ERR_MODEL_NOT_FOUND', 404, 'model file not found'),
+  MODEL_INVALID: spec('EDGE_ERR_MODEL_INVALID', 422, 'model file is corrupt or not an ONNX model'),
+  MODEL_CONTRACT: spec('EDGE_ERR_MODEL_CONTRACT', 422, 'model does not take the shelf-risk features or give the shelf-risk output'),
+  MODEL_CARD: spec('EDGE_ERR_MODEL_CARD', 422, 'model card is missing, invalid or does not match the model'),
+  MODEL_NO_CANDIDATE: spec('EDGE_ERR_MODEL_NO_CANDIDATE', 409, 'no candidate model is loaded'),
+  MODEL_NO_PREVIOUS: spec('EDGE_ERR_MODEL_NO_PREVIOUS', 409, 'no earlier model to roll back to')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors
