@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3'
 import type { CanonicalEvent, EventType } from '../core/event.js'
 import { MOVING_TYPES, effectsOf, movementOf, type Bucket } from './effects.js'
+import { RiskRows, type RiskEntry } from './risk-rows.js'
 
 export interface DeadLetter {
   receivedAt: string
@@ -42,6 +43,7 @@ export type BatchEntry =
   | { kind: 'row', row: EventRow }
   | { kind: 'dead', dead: DeadLetter }
   | { kind: 'presence', changes: readonly PresenceChange[] }
+  | RiskEntry
 
 export type EntryOutcome =
   | { kind: 'accepted', seq: number }
@@ -58,6 +60,7 @@ export class Journal {
   private readonly upsertPosition
   private readonly insertDead
   private readonly updatePresence
+  private readonly risk
   private readonly tx
 
   constructor (db: Database) {
@@ -74,6 +77,7 @@ export class Journal {
     this.insertDead = db.prepare(`INSERT INTO dead_letters
       (received_at, device_id, transport, channel, reason, detail, gtin, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     this.updatePresence = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
+    this.risk = new RiskRows(db)
     this.tx = db.transaction((entries: readonly BatchEntry[]) => entries.map((e) => this.writeOne(e)))
   }
 
@@ -85,6 +89,11 @@ export class Journal {
   private writeOne (entry: BatchEntry): EntryOutcome {
     if (entry.kind === 'presence') {
       for (const [id, at, online] of entry.changes) this.updatePresence.run(at, online ? 'online' : 'offline', id)
+      return { kind: 'presence' }
+    }
+    if (entry.kind === 'risk') {
+      this.risk.write(entry)
+      // Internal entries answer no device: risk rows share presence's outcome, which nothing counts.
       return { kind: 'presence' }
     }
     if (entry.kind === 'dead') {

@@ -2,6 +2,7 @@
 import * as m001 from './001-initial.js'
 import * as m002 from './002-lean-event-indexes.js'
 import * as m003 from './003-master-data-version.js'
+import * as m004 from './004-shelf-risk.js'
 
 export interface Migration {
   version: number
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004]
