@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { cronProblem } from './cron.js'
 import { EdgeError, Errors } from './errors.js'
 import { parseInstant } from './instant.js'
 
@@ -46,6 +47,22 @@ export interface EdgeConfig {
   clockMode: 'system' | 'sim'
   /** Sim mode: the clock's start, an ISO 8601 date-time with zone; null = the system time at start. */
   clockStart: string | null
+  /** The shelf-risk model (.onnx, its card beside it); '' = the shipped models/shelf-risk/shelf-risk.onnx, 'none' = rules only. */
+  riskModelPath: string
+  /** Rules take over when the model's mean predicted risk and the observed empty rate differ by more than this (0-1) over the window. */
+  riskCalibrationBound: number
+  /** Confirmations in the window before calibration is judged at all. */
+  riskCalibrationMinCount: number
+  /** Rules score a vector with a feature beyond its training range by more than this share of the range. */
+  riskRangeTolerance: number
+  /** When every SKU-location is rescored (node-cron expression, UTC, on the server's clock). */
+  riskSlowCron: string
+  /** SKU-locations the fast tier rescores per second at most (0 = off); the rest wait for capacity or the slow tier. */
+  riskFastMaxPerSecond: number
+  /** Monitoring window, days of event time. */
+  riskWindowDays: number
+  /** Vectors per onnxruntime run; the event loop gets a turn between runs. */
+  riskBatchRows: number
 }
 
 export interface SerialPortConfig {
@@ -55,7 +72,7 @@ export interface SerialPortConfig {
   location?: string
 }
 
-type Kind = 'string' | 'port' | 'int' | 'number' | 'nullable-string' | 'nullable-instant' | 'enum' | 'serial-ports'
+type Kind = 'string' | 'port' | 'int' | 'number' | 'nullable-string' | 'nullable-instant' | 'enum' | 'serial-ports' | 'cron'
 
 interface KeySpec {
   kind: Kind
@@ -93,7 +110,15 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   serialPorts: { kind: 'serial-ports', default: [], allowed: 'an array of {path, deviceId, location?}' },
   shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' },
   clockMode: { kind: 'enum', default: 'system', values: ['system', 'sim'], allowed: 'system or sim' },
-  clockStart: { kind: 'nullable-instant', default: null, allowed: 'an ISO 8601 date-time with zone such as 2016-04-25T08:00:00Z (clockMode sim only), or null (= the system time at start)' }
+  clockStart: { kind: 'nullable-instant', default: null, allowed: 'an ISO 8601 date-time with zone such as 2016-04-25T08:00:00Z (clockMode sim only), or null (= the system time at start)' },
+  riskModelPath: { kind: 'string', default: '', allowed: 'a path to a .onnx model with its card beside it, empty (= the shipped model) or "none" (rules only)' },
+  riskCalibrationBound: { kind: 'number', default: 0.15, min: 0.01, max: 1, allowed: 'a number 0.01-1 (probability)' },
+  riskCalibrationMinCount: { kind: 'int', default: 50, min: 1, max: 10_000_000, allowed: 'an integer 1-10000000 (confirmations)' },
+  riskRangeTolerance: { kind: 'number', default: 0.2, min: 0, max: 100, allowed: 'a number 0-100 (share of the training range)' },
+  riskSlowCron: { kind: 'cron', default: '*/5 * * * *', allowed: 'a cron expression of 5 fields (minute hour day-of-month month day-of-week, UTC), or 6 with seconds first' },
+  riskFastMaxPerSecond: { kind: 'int', default: 5000, min: 0, max: 1_000_000, allowed: 'an integer 0-1000000 (SKU-locations per second; 0 = fast tier off)' },
+  riskWindowDays: { kind: 'number', default: 7, min: 0.01, max: 90, allowed: 'a number 0.01-90 (days)' },
+  riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>
@@ -116,8 +141,14 @@ function coerce (key: string, spec: KeySpec, raw: unknown, origin: string, fromE
       if (typeof raw !== 'string') bad()
       const s = raw as string
       if (spec.pattern && !spec.pattern.test(s)) bad()
-      if (key !== 'profilesDir' && s.length === 0) bad()
+      if (key !== 'profilesDir' && key !== 'riskModelPath' && s.length === 0) bad()
       return s
+    }
+    case 'cron': {
+      if (typeof raw !== 'string') bad()
+      const problem = cronProblem(raw as string)
+      if (problem !== undefined) throw new EdgeError(Errors.CONFIG_INVALID, `config key "${key}" (from ${origin}) is invalid: ${problem}; allowed: ${spec.allowed}`, { key, origin })
+      return (raw as string).trim()
     }
     case 'nullable-string': {
       if (raw === null || (fromEnv && raw === '')) return null
@@ -233,6 +264,7 @@ export function resolvePaths (config: EdgeConfig, shippedProfilesDir: string): E
   return {
     ...config,
     dataDir: resolve(config.dataDir),
-    profilesDir: config.profilesDir === '' ? shippedProfilesDir : resolve(config.profilesDir)
+    profilesDir: config.profilesDir === '' ? shippedProfilesDir : resolve(config.profilesDir),
+    riskModelPath: config.riskModelPath === '' || config.riskModelPath === 'none' ? config.riskModelPath : resolve(config.riskModelPath)
   }
 }

@@ -18,6 +18,21 @@ export interface Metrics {
   mqttClients: Gauge
   devicesOnline: Gauge
   serialFrames: Counter<'port' | 'result'>
+  /** Shelf-risk: SKU-locations whose current score each scorer made (model, rules). */
+  riskScorer: Gauge<'scorer'>
+  /** Shelf-risk: current rule scores by why rules acted. */
+  riskRulesReason: Gauge<'reason'>
+  riskScores: Counter<'tier' | 'scorer'>
+  /** One scoring pass (features, runtime, explanations), seconds. */
+  riskScoringTime: Histogram<'tier'>
+  /** A fresh event's commit to its SKU-location's new score, seconds. */
+  riskFastLatency: Histogram
+  /** Monitoring over the window, by model role (active, candidate) and rules. */
+  riskModelAuc: Gauge<'role'>
+  riskModelBrier: Gauge<'role'>
+  riskCalibrationGap: Gauge<'role'>
+  riskPsi: Gauge<'feature'>
+  riskModelLoads: Counter<'result'>
 }
 
 export function createMetrics (opts: { defaults?: boolean } = {}): Metrics {
@@ -47,6 +62,27 @@ export function createMetrics (opts: { defaults?: boolean } = {}): Metrics {
     batchSize: new Histogram({ name: 'edge_commit_batch_size', help: 'Entries per journal transaction', buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000], registers }),
     mqttClients: new Gauge({ name: 'edge_mqtt_clients', help: 'Connected MQTT clients', registers }),
     devicesOnline: new Gauge({ name: 'edge_devices_online', help: 'Registered devices currently online', registers }),
-    serialFrames: new Counter({ name: 'edge_serial_frames_total', help: 'Serial frames read, by port and result', labelNames: ['port', 'result'], registers })
+    serialFrames: new Counter({ name: 'edge_serial_frames_total', help: 'Serial frames read, by port and result', labelNames: ['port', 'result'], registers }),
+    riskScorer: new Gauge({ name: 'edge_risk_scorer', help: 'SKU-locations whose current shelf-risk score each scorer made', labelNames: ['scorer'], registers }),
+    riskRulesReason: new Gauge({ name: 'edge_risk_rules_reason', help: 'Current rule-made shelf-risk scores by why rules acted', labelNames: ['reason'], registers }),
+    riskScores: new Counter({ name: 'edge_risk_scores_total', help: 'Shelf-risk scores made, by tier and scorer', labelNames: ['tier', 'scorer'], registers }),
+    riskScoringTime: new Histogram({
+      name: 'edge_risk_scoring_seconds',
+      help: 'Duration of one shelf-risk scoring pass (features, model runs, explanations)',
+      labelNames: ['tier'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers
+    }),
+    riskFastLatency: new Histogram({
+      name: 'edge_risk_fast_latency_seconds',
+      help: 'From a fresh event committed to its SKU-location rescored',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+      registers
+    }),
+    riskModelAuc: new Gauge({ name: 'edge_risk_model_auc', help: 'Shelf-risk AUC over the monitoring window, by role (active, candidate, rules)', labelNames: ['role'], registers }),
+    riskModelBrier: new Gauge({ name: 'edge_risk_model_brier', help: 'Shelf-risk Brier score over the monitoring window, by role', labelNames: ['role'], registers }),
+    riskCalibrationGap: new Gauge({ name: 'edge_risk_calibration_gap', help: 'Mean predicted risk minus the observed empty rate over the window, by role', labelNames: ['role'], registers }),
+    riskPsi: new Gauge({ name: 'edge_risk_psi', help: 'Population stability index of each feature, last full rescoring vs the active model\'s training data', labelNames: ['feature'], registers }),
+    riskModelLoads: new Counter({ name: 'edge_risk_model_loads_total', help: 'Shelf-risk model loads, by result (ok or the refusal code)', labelNames: ['result'], registers })
   }
 }
