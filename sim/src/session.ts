@@ -5,7 +5,11 @@
 import { StoreApi, type SkuRecord } from './drive/api.js'
 import { journalTotals } from './drive/journal.js'
 import { startStoreServer, type StoreServer } from './drive/server.js'
-import { NoDevices, POS_LANES, cameraId, handheldId, posId, type StoreDevices } from './engine/devices.js'
+import type { WriteStream } from 'node:fs'
+import type { StoreDevices } from './engine/devices.js'
+import { featureBookFor, LocalStore } from './engine/local-store.js'
+import { TeeDevices } from './engine/tee-devices.js'
+import { TrainingRows, type RunTag } from './export/training-rows.js'
 import { runStore, type HourObserver, type RunOutcome } from './engine/run.js'
 import { ServerDevices } from './engine/server-devices.js'
 import type { Setup, SimOptions } from './engine/setup.js'
@@ -13,7 +17,7 @@ import { masterData } from './layout.js'
 import type { Policy } from './policy/policy.js'
 import type { HandheldPort } from './policy/ports.js'
 import { RecordOrders, RecordTasks } from './policy/record-sources.js'
-import { ServerView } from './policy/server-view.js'
+import { ServerView, type StoreView } from './policy/server-view.js'
 import { StoreEdgePolicy } from './policy/store-edge.js'
 import { TraditionalPolicy } from './policy/traditional.js'
 import { crewFor } from './world/labor.js'
@@ -28,9 +32,15 @@ const SIM_SERVER_ENV = { EDGE_DB_SYNCHRONOUS: 'NORMAL' }
 export type PolicyName = 'traditional' | 'store-edge'
 
 export interface SessionOptions {
-  /** Drive a real store server (required for store-edge). */
+  /**
+   * Drive a real store server. Without one, the store's record lives in-process (LocalStore: the
+   * server's own feature and inventory rules fed the same events), which is how training data
+   * for many seeds is made quickly.
+   */
   server: boolean
   observer?: HourObserver
+  /** Write shelf-risk training rows (the server's features and what happened next) to this stream. */
+  training?: { out: WriteStream, tag: RunTag, rows?: (r: { rows: number, positives: number }) => void }
   progress?: (dayDone: number, days: number) => void
   /** Extra env for the server child (e.g. EDGE_LOG_LEVEL). */
   serverEnv?: Record<string, string>
@@ -52,24 +62,33 @@ export interface SessionResult extends RunOutcome {
 
 export async function runSession (policyName: PolicyName, o: SimOptions, setup: Setup, opts: SessionOptions): Promise<SessionResult> {
   const started = Date.now()
-  if (policyName === 'store-edge' && !opts.server) throw new Error('the store-edge policy needs a store server to ask')
   const associates = crewFor(setup.layout.skus.length, setup.layout.zones).map((a) => a.id)
   let server: StoreServer | null = null
   let devices: StoreDevices
   let api: StoreApi | null = null
+  let view: StoreView
+  // The in-process record and features: the whole store without a server, or a shadow of what
+  // the server's devices send when training rows are wanted.
+  const local = !opts.server || opts.training ? new LocalStore(featureBookFor(setup.layout, setup.initial), setup.layout, associates) : null
   try {
     if (opts.server) {
       server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
       api = new StoreApi({ baseUrl: server.baseUrl, adminToken: server.adminToken })
       await api.importMasterData(masterData(setup.layout, (s) => setup.initial[s.index]))
-      devices = await ServerDevices.create({ api, mqttPort: server.mqttPort, storeId: o.storeId, layout: setup.layout, associates })
+      const onServer = await ServerDevices.create({ api, mqttPort: server.mqttPort, storeId: o.storeId, layout: setup.layout, associates })
+      devices = local ? new TeeDevices(onServer, local) : onServer
+      view = new ServerView(api, server.baseUrl)
     } else {
-      devices = new NoDevices([...POS_LANES.map(posId), ...setup.layout.zones.map(cameraId), ...associates.map(handheldId)])
+      devices = local!
+      view = local!
     }
-    const policy = makePolicy(policyName, setup, devices, api, server?.baseUrl ?? '')
+    const policy = makePolicy(policyName, setup, devices, view)
+    const rows = opts.training && local ? new TrainingRows(opts.training.out, local.book, setup.layout.skus, opts.training.tag) : undefined
+    const observer = rows && opts.observer ? both(rows, opts.observer) : rows ?? opts.observer
     try {
-      const outcome = await runStore(o, { setup, policy, devices, observer: opts.observer, progress: opts.progress })
-      const rejections = devices instanceof ServerDevices ? devices.rejections() : []
+      const outcome = await runStore(o, { setup, policy, devices, observer, progress: opts.progress })
+      if (rows) opts.training?.rows?.({ rows: rows.rows, positives: rows.positives })
+      const rejections = devices instanceof ServerDevices ? devices.rejections() : devices instanceof TeeDevices ? devices.rejections() : []
       const serverInventory = api ? canonical(await api.inventory()) : null
       const serverSoldUnits = server ? (await journalTotals(server.baseUrl, 'sale')).qty : null
       return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits }
@@ -81,11 +100,20 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
   }
 }
 
-function makePolicy (name: PolicyName, setup: Setup, hh: HandheldPort, api: StoreApi | null, baseUrl: string): Policy {
+function both (a: HourObserver, b: HourObserver): HourObserver {
+  return {
+    hour: (now, world, policy) => { a.hour(now, world, policy); b.hour(now, world, policy) },
+    sold: (now, sku, qty) => { a.sold(now, sku, qty); b.sold(now, sku, qty) },
+    openTick: (now, world) => { a.openTick(now, world); b.openTick(now, world) },
+    gap: (now, sku) => { a.gap(now, sku); b.gap(now, sku) },
+    close: () => { a.close(); b.close() }
+  }
+}
+
+function makePolicy (name: PolicyName, setup: Setup, hh: HandheldPort, view: StoreView): Policy {
   if (name === 'traditional') {
     return new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, hh)
   }
-  const view = new ServerView(api!, baseUrl)
   return new StoreEdgePolicy(setup.layout, view, new RecordTasks(setup.layout, view), new RecordOrders(setup.layout, view), hh)
 }
 

@@ -25,7 +25,6 @@ t.test('every mistake names the option and what it accepts', async (t) => {
   t.throws(() => parseArgs(['--scan-errors', '150']), /scanErrorPct = 150/)
   t.throws(() => parseArgs(['--spike', 'FOODS:9-3:2']), /not a day range/)
   t.throws(() => parseArgs(['--frobnicate']), /unknown option --frobnicate/)
-  t.throws(() => parseArgs(['--no-server']), /--no-server runs traditional only/)
 })
 
 t.test('npm run sim runs, prints the table and writes the JSON report', async (t) => {

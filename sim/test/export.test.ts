@@ -2,47 +2,49 @@ import t from 'tap'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { FEATURE_NAMES, HORIZON_H } from '../../edge/src/scoring/spec.js'
 import { defaultM5File, loadM5 } from '../src/demand/m5.js'
-import { NoDevices } from '../src/engine/devices.js'
-import { runStore } from '../src/engine/run.js'
+import type { HourObserver } from '../src/engine/run.js'
 import { setUp, type SimOptions } from '../src/engine/setup.js'
-import { GROUND_TRUTH_COLUMNS, GroundTruthExport } from '../src/export/ground-truth.js'
+import { trainingFile, TRAINING_COLUMNS } from '../src/export/training-rows.js'
 import { SCENARIOS } from '../src/faults.js'
-import { TraditionalPolicy } from '../src/policy/traditional.js'
+import { runSession } from '../src/session.js'
 
-let cached: ReturnType<typeof loadM5> | undefined
-function data (): ReturnType<typeof loadM5> {
-  cached ??= loadM5(defaultM5File())
-  return cached
-}
-
-t.test('the ground-truth export gives, per SKU and open hour, what the record said and whether the shelf went empty next', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sim-gt-'))
+t.test('training rows: the server\'s features per SKU shelf and open hour, labelled by what really happened next', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-train-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'gt.csv')
+  const file = join(dir, 'rows.csv')
   const o: SimOptions = { storeId: 'CA_1', startDate: '2016-03-01', days: 4, seed: 3, skus: 28, rates: SCENARIOS.rough.rates, spikes: [], promotions: [] }
-  const setup = setUp(data(), o)
-  // A thin backroom so shelves do run empty.
+  const setup = setUp(loadM5(defaultM5File()), o)
+  // A thin store so shelves do run empty.
   for (const [i, s] of setup.layout.skus.entries()) setup.initial[i] = { shelf: Math.min(s.shelfCapacity, 2), backroom: 0 }
-  const devices = new NoDevices([])
-  const policy = new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf, devices)
-  const exporter = new GroundTruthExport(file, setup.layout.skus)
-  await runStore(o, { setup, policy, devices, observer: exporter })
-  await new Promise((resolve) => setTimeout(resolve, 100)) // the stream flushes on end
-  const lines = readFileSync(file, 'utf8').trim().split('\n')
-  t.equal(lines[0], GROUND_TRUTH_COLUMNS.join(','))
-  const rows = lines.slice(1).map((l) => l.split(','))
-  t.equal(rows.length, exporter.rows)
-  t.ok(rows.length > 28 * 16 * 3, `${rows.length} rows: every SKU, every open hour whose next 4 h lie inside the run`)
-  const label = GROUND_TRUTH_COLUMNS.indexOf('empty_next_h')
-  const truth = GROUND_TRUTH_COLUMNS.indexOf('truth_shelf')
-  const labels = rows.map((r) => Number(r[label]))
-  t.ok(labels.every((x) => x === 0 || x === 1))
-  t.ok(labels.includes(0) && labels.includes(1), 'both outcomes occur')
-  // A shelf empty at the top of an open hour before 18:00 is still empty a minute later unless a walk fills it.
-  const hour = GROUND_TRUTH_COLUMNS.indexOf('hour')
-  const emptyNow = rows.filter((r) => r[truth] === '0' && Number(r[hour]) < 18 && r[hour] !== '8' && r[hour] !== '15')
-  t.ok(emptyNow.length > 0)
-  t.ok(emptyNow.every((r) => r[label] === '1'), 'an empty shelf with no fill on the way is labelled empty')
-})
 
+  // Independently of the exporter: which (SKU, open minute) had an empty shelf.
+  const empty = new Set<string>()
+  const watch: HourObserver = {
+    openTick: (now, world) => { for (const st of world.list()) if (st.shelf === 0) empty.add(`${st.sku}@${now.t}`) },
+    hour: () => {}, sold: () => {}, gap: () => {}, close: () => {}
+  }
+  const out = trainingFile(file, false)
+  let counted = { rows: 0, positives: 0 }
+  await runSession('store-edge', o, setup, { server: false, observer: watch, training: { out, tag: { seed: 3, policy: 'store-edge', scenario: 'rough', store: 'CA_1' }, rows: (r) => { counted = r } } })
+  await new Promise((resolve) => out.end(resolve))
+
+  const lines = readFileSync(file, 'utf8').trim().split('\n')
+  t.equal(lines[0], TRAINING_COLUMNS.join(','))
+  t.equal(TRAINING_COLUMNS.length, 8 + FEATURE_NAMES.length + 1)
+  const rows = lines.slice(1).map((l) => l.split(','))
+  t.equal(rows.length, counted.rows)
+  t.ok(rows.length >= 28 * 16 * 3, `${rows.length} rows: every SKU, every open hour whose next ${HORIZON_H} h lie inside the run`)
+  t.ok(counted.positives > 0 && counted.positives < rows.length, `${counted.positives} positives: both outcomes occur`)
+  const col = (name: string): number => TRAINING_COLUMNS.indexOf(name as typeof TRAINING_COLUMNS[number])
+  let mismatches = 0
+  for (const r of rows) {
+    const t0 = Date.parse(r[col('ts')])
+    let wasEmpty = false
+    for (let m = 0; m < HORIZON_H * 60 && !wasEmpty; m++) wasEmpty = empty.has(`${r[col('sku')]}@${t0 + m * 60000}`)
+    if (Number(r[col('label')]) !== (wasEmpty ? 1 : 0)) mismatches++
+    for (const f of FEATURE_NAMES) if (!Number.isFinite(Number(r[col(f)]))) mismatches++
+  }
+  t.equal(mismatches, 0, 'every label matches the truth; every feature is a finite number')
+})

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { defaultM5File, loadM5 } from '../demand/m5.js'
 import { setUp } from '../engine/setup.js'
-import { GroundTruthExport } from '../export/ground-truth.js'
+import { trainingFile } from '../export/training-rows.js'
 import { buildReport, formatTable, type RunResult } from '../kpi/report.js'
 import { runSession } from '../session.js'
 import { parseArgs, UsageError, USAGE } from './args.js'
@@ -38,14 +38,17 @@ export async function main (argv: readonly string[]): Promise<number> {
     for (const policy of opts.policies) {
       const label = `seed ${seed} ${policy}`
       const t0 = Date.now()
-      const exporter = policy === 'store-edge' && opts.exportFile && !exported ? new GroundTruthExport(opts.exportFile, setup.layout.skus) : undefined
+      const exportTo = policy === 'store-edge' && opts.exportFile && !exported ? opts.exportFile : null
+      let exportedRows = 0
+      let exportStream: ReturnType<typeof trainingFile> | null = null
       log(`[${label}] ${setup.layout.skus.length} SKUs, ${sim.days} days from ${sim.startDate}, scenario ${opts.scenario}`)
       const r = await runSession(policy, sim, setup, {
         server: !opts.noServer,
-        observer: exporter,
+        training: exportTo ? { out: (exportStream = trainingFile(exportTo, false)), tag: { seed, policy, scenario: opts.scenario, store: sim.storeId }, rows: (r) => { exportedRows = r.rows } } : undefined,
         progress: (d, n) => { if (d === n || d % Math.max(1, Math.round(n / 10)) === 0) log(`[${label}] day ${d}/${n}  ${((Date.now() - t0) / 1000).toFixed(1)} s`) }
       })
-      if (exporter) { exported = true; log(`[${label}] ground truth: ${exporter.rows} rows in ${opts.exportFile}`) }
+      if (exportStream) await new Promise((resolve) => exportStream!.end(resolve))
+      if (exportTo) { exported = true; log(`[${label}] training rows: ${exportedRows} in ${exportTo}`) }
       if (!r.conserved) throw new Error(`${label}: units were not conserved; this is a simulator bug`)
       if (r.rejections.length > 0) log(`[${label}] the server refused ${r.rejections.length} handheld events, first: ${JSON.stringify(r.rejections[0])}`)
       if (r.serverLog && r.serverLog.error > 0) log(`[${label}] the server logged ${r.serverLog.error} errors, first: ${r.serverLog.firstErrors[0]}`)

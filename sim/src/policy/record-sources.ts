@@ -7,7 +7,7 @@
 import type { Layout, SimSku } from '../layout.js'
 import { casesToOrder, minMaxOf, type MinMax } from './min-max.js'
 import type { Now } from './policy.js'
-import type { ServerView } from './server-view.js'
+import type { StoreView } from './server-view.js'
 import type { OrderSource, TaskLine, TaskSource } from './store-edge.js'
 
 /** A shelf at or below this share of its capacity is due a fill. */
@@ -16,7 +16,7 @@ const LOW_SHARE = 0.35
 export class RecordTasks implements TaskSource {
   private lastRefresh = -Infinity
 
-  constructor (private readonly layout: Layout, private readonly view: ServerView, private readonly refreshEveryMin = 30) {}
+  constructor (private readonly layout: Layout, private readonly view: StoreView, private readonly refreshEveryMin = 30) {}
 
   async next (now: Now): Promise<TaskLine[]> {
     if (now.t - this.lastRefresh >= this.refreshEveryMin * 60000) {
@@ -48,7 +48,7 @@ export function revenueRisk (s: SimSku, shelf: number): number {
 export class RecordOrders implements OrderSource {
   private readonly levels = new Map<string, MinMax>()
 
-  constructor (private readonly layout: Layout, private readonly view: ServerView) {
+  constructor (private readonly layout: Layout, private readonly view: StoreView) {
     for (const s of layout.skus) this.levels.set(s.sku, minMaxOf(s))
   }
 

@@ -6,7 +6,15 @@ import type { SkuRecord, StoreApi } from '../drive/api.js'
 
 export interface GapSeen { sku: string, location: string, seq: number }
 
-export class ServerView {
+/** What the store-edge side may know of the store: the server's record and its camera gaps. */
+export interface StoreView {
+  refresh (): Promise<void>
+  record (sku: string): SkuRecord | undefined
+  /** Gap detections accepted since the previous call, in journal order. */
+  newGaps (): Promise<GapSeen[]>
+}
+
+export class ServerView implements StoreView {
   private records = new Map<string, SkuRecord>()
   private lastGapSeq = 0
 

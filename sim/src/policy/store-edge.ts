@@ -11,7 +11,7 @@ import type { Delivery } from '../world/dock.js'
 import type { Work, WorkQueue } from '../world/labor.js'
 import type { Now, Policy, WorkReport } from './policy.js'
 import { EventIds, iso, type HandheldPort } from './ports.js'
-import type { ServerView } from './server-view.js'
+import type { StoreView } from './server-view.js'
 
 export interface TaskLine { kind: 'fill' | 'count', sku: string, priority: number, reason: string }
 
@@ -41,7 +41,7 @@ export class StoreEdgePolicy implements Policy {
 
   constructor (
     layout: Layout,
-    private readonly view: ServerView,
+    private readonly view: StoreView,
     private readonly tasks: TaskSource,
     private readonly orderSource: OrderSource,
     private readonly hh: HandheldPort,
