@@ -13,6 +13,8 @@ import { eventRoutes } from './http/routes/events.js'
 import { healthRoutes } from './http/routes/health.js'
 import { inventoryRoutes } from './http/routes/inventory.js'
 import { itemRoutes } from './http/routes/items.js'
+import { modelRoutes } from './http/routes/models.js'
+import { riskRoutes } from './http/routes/risk.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -30,14 +32,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'operations', description: 'Health, metrics and the server clock' },
         { name: 'devices', description: 'Device registry and profiles' },
         { name: 'items', description: 'Item master, locations, positions, store-wide inventory' },
-        { name: 'events', description: 'Event journal and dead letters' }
+        { name: 'events', description: 'Event journal and dead letters' },
+        { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

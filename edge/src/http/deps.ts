@@ -9,6 +9,7 @@ import type { ClockMode, ServerTime } from '../core/time.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import type { Presence } from '../ingest/presence.js'
 import type { ProfileCatalogue } from '../profiles/loader.js'
+import type { RiskService } from '../scoring/service/service.js'
 import type { Catalog } from '../store/catalog.js'
 import type { Database } from '../store/db.js'
 import type { DeviceRegistry } from '../store/devices.js'
@@ -35,6 +36,8 @@ export interface AppDeps {
   profiles: ProfileCatalogue
   ingest: Ingest
   presence: Presence
+  /** Shelf-risk scores, models and their monitoring (absent in an app built without scoring). */
+  risk?: RiskService
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
+import { riskDetailView } from '../../scoring/service/views.js'
 import { importMasterData, parseKind } from '../../store/import/index.js'
 import { adminGuard } from '../auth.js'
 import type { AppDeps } from '../deps.js'
 import { errorResponses, itemSchema } from '../schemas.js'
+import { riskScoreSchema } from './risk.js'
 
 export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
   const admin = adminGuard(deps.config.adminToken)
@@ -32,7 +34,7 @@ export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   app.get('/api/v1/items/:sku', {
     schema: {
       tags: ['items'],
-      summary: 'One item: master data, positions per location, recent ledger',
+      summary: 'One item: master data, positions per location, recent ledger, current shelf-risk score per shelf',
       params: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] },
       querystring: { type: 'object', additionalProperties: false, properties: { ledger: { type: 'integer', minimum: 0, maximum: 1000, default: 50 } } },
       response: {
@@ -55,7 +57,12 @@ export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<
               }
             },
             totals: { type: 'object', properties: { onHand: { type: 'number' }, shelf: { type: 'number' }, backroom: { type: 'number' }, inTransit: { type: 'number' }, reserved: { type: 'number' } } },
-            ledger: { type: 'array', items: { type: 'object', additionalProperties: true } }
+            ledger: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            risk: {
+              type: 'array',
+              description: 'the current shelf-risk score of each of its shelf locations, with the vector scored (empty until scored)',
+              items: { type: 'object', properties: { ...riskScoreSchema.properties, features: { type: 'object', additionalProperties: { type: 'number' } } } }
+            }
           }
         },
         ...errorResponses
@@ -78,7 +85,8 @@ export async function itemRoutes (app: FastifyInstance, deps: AppDeps): Promise<
         inTransit: sum((p) => p.inTransit),
         reserved: sum((p) => p.reserved)
       },
-      ledger: deps.queries.ledger(sku, ledger)
+      ledger: deps.queries.ledger(sku, ledger),
+      risk: deps.risk?.scores.forSku(sku).map((s) => riskDetailView(s, item.category)) ?? []
     }
   })
 

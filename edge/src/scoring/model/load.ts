@@ -30,6 +30,8 @@ export interface LoadedModel {
   explainNote: string | null
   /** Size of the .onnx file, bytes. */
   bytes: number
+  /** The .onnx bytes loaded (kept to store a copy). */
+  bytesOf (): Uint8Array
   /** Probabilities for `rows` vectors of x (row-major, FEATURE_COUNT each). */
   run (x: Float32Array, rows: number): Promise<Float32Array>
   /** The file on disk is no longer the one loaded (overwritten or removed): why, or null. */
@@ -65,23 +67,29 @@ export function readModelFile (path: string): ModelSource {
   return { bytes, where: path, card: cardPath ? { text: readFileSync(cardPath, 'utf8'), where: cardPath } : null, path }
 }
 
+/** Metadata keys a card may be embedded under in the .onnx itself (an upload without a card file). */
+const CARD_KEYS = ['model_card', 'model-card', 'card']
+
 export async function loadModel (src: ModelSource): Promise<LoadedModel> {
   const { bytes, where } = src
   const sha256 = createHash('sha256').update(bytes).digest('hex')
-  if (!src.card) throw new EdgeError(Errors.MODEL_CARD, `model ${where} has no model card (looked for ${src.path ? cardPathsFor(src.path).join(', ') : 'one with the upload'})`, { model: where })
-  const card = parseCard(src.card.text, src.card.where)
-  if (card.sha256 !== null && card.sha256 !== sha256) {
-    throw new EdgeError(Errors.MODEL_CARD, `model ${where} has sha256 ${sha256}, its card ${src.card.where} says ${card.sha256}: the card belongs to another file`, { model: where, sha256, card: card.sha256 })
-  }
-
   let graph: Graph
+  let embedded: string | null = null
   try {
     const proto = decodeModel(bytes)
     if (!proto.graph || (proto.graph.node ?? []).length === 0) throw new Error('no graph')
     graph = proto.graph
+    embedded = proto.metadataProps?.find((p) => CARD_KEYS.includes(p.key ?? ''))?.value ?? null
   } catch (err) {
     throw new EdgeError(Errors.MODEL_INVALID, `model ${where} is not an ONNX model (${(err as Error).message}); is the file truncated?`, { model: where })
   }
+  const cardSrc = src.card ?? (embedded !== null ? { text: embedded, where: `${where} (metadata)` } : null)
+  if (!cardSrc) throw new EdgeError(Errors.MODEL_CARD, `model ${where} has no model card (looked for ${src.path ? cardPathsFor(src.path).join(', ') : 'one with the upload'}, and in its metadata)`, { model: where })
+  const card = parseCard(cardSrc.text, cardSrc.where)
+  if (card.sha256 !== null && card.sha256 !== sha256 && cardSrc.text !== embedded) {
+    throw new EdgeError(Errors.MODEL_CARD, `model ${where} has sha256 ${sha256}, its card ${cardSrc.where} says ${card.sha256}: the card belongs to another file`, { model: where, sha256, card: card.sha256 })
+  }
+
   let session: ort.InferenceSession
   try {
     session = await ort.InferenceSession.create(bytes)
@@ -107,6 +115,7 @@ export async function loadModel (src: ModelSource): Promise<LoadedModel> {
       explainer: checked.explainer,
       explainNote: checked.note ?? note,
       bytes: bytes.byteLength,
+      bytesOf: () => bytes,
       run,
       fileChanged () {
         if (!src.path || !stat) return null

@@ -1,0 +1,57 @@
+// Shelf-risk rows to and from SQLite: changed current scores and new confirmations go to the
+// journal thread (one transaction per 5,000 rows, no fsync on the event loop); the monitoring window
+// is read back at start.
+
+import type { Database } from '../../store/db.js'
+import type { JournalWriter } from '../../store/journal-thread.js'
+import type { RiskOutcomeRow, RiskScoreRow } from '../../store/risk-rows.js'
+import type { Outcome } from '../monitor/outcomes.js'
+import { featureBlob, type RiskScore } from './current.js'
+
+const ROWS_PER_WRITE = 5000
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/**
+ * What a row says that matters: a score that moved less than 0.001 with the same scorer, reason
+ * and version is not written again (every full pass would otherwise rewrite 50,000 rows whose
+ * hour-of-day feature moved).
+ */
+function signature (s: RiskScore): string {
+  return `${s.score.toFixed(3)}|${s.scorer}|${s.version}|${s.reason ?? ''}|${s.candidateScore?.toFixed(3) ?? ''}|${s.top.map((t) => t.feature).join(',')}`
+}
+
+export async function flushRisk (o: { writer: Pick<JournalWriter, 'write'>, scores: RiskScore[], outcomes: Outcome[], written: Map<string, string>, pruneBefore: string | null }): Promise<void> {
+  const rows: RiskScoreRow[] = []
+  for (const s of o.scores) {
+    const k = `${s.sku}\u0000${s.location}`
+    const sig = signature(s)
+    if (o.written.get(k) === sig) continue
+    o.written.set(k, sig)
+    rows.push([s.sku, s.location, s.score, s.scorer, s.version, s.modelVersion, s.reason, s.reasonDetail, JSON.stringify(s.top), featureBlob(s.features),
+      s.modelScore, s.rulesScore, s.candidateScore, s.candidateVersion, s.tier, iso(s.scoredAtMs)])
+  }
+  const outcomes: RiskOutcomeRow[] = o.outcomes.map((x) => [iso(x.atMs), x.sku, x.location, x.category, x.empty, x.source, iso(x.scoredAtMs), x.score, x.scorer, JSON.stringify(x.scores)])
+  let prune = o.pruneBefore
+  for (let i = 0; i < Math.max(rows.length, outcomes.length, 1); i += ROWS_PER_WRITE) {
+    await o.writer.write([{ kind: 'risk', scores: rows.slice(i, i + ROWS_PER_WRITE), outcomes: outcomes.slice(i, i + ROWS_PER_WRITE), pruneBefore: prune }])
+    prune = null
+  }
+}
+
+export function loadOutcomes (db: Database, fromMs: number): Outcome[] {
+  const rows = db.prepare('SELECT * FROM risk_outcomes WHERE observed_at >= ? ORDER BY id').all(iso(fromMs)) as Array<{
+    observed_at: string, sku: string, location: string, category: string | null, empty: 0 | 1, source: Outcome['source'], scored_at: string, score: number, scorer: 'model' | 'rules', scores: string
+  }>
+  return rows.map((r) => ({
+    atMs: Date.parse(r.observed_at),
+    sku: r.sku,
+    location: r.location,
+    category: r.category,
+    empty: r.empty,
+    source: r.source,
+    scoredAtMs: Date.parse(r.scored_at),
+    score: r.score,
+    scorer: r.scorer,
+    scores: JSON.parse(r.scores) as Record<string, number>
+  }))
+}
