@@ -57,9 +57,12 @@ export function parseCard (text: string, where: string): ModelCard {
     throw bad(`not JSON (${(err as Error).message})`)
   }
   if (!isObj(raw)) throw bad('must be a JSON object')
-  const version = raw.version
+  // Card format 1 of models/shelf-risk keeps version and sha256 at the top; an earlier draft kept
+  // them under "model". Both are read.
+  const head = isObj(raw.model) && raw.version === undefined ? raw.model : raw
+  const version = head.version
   if ((typeof version !== 'string' || version === '') && typeof version !== 'number') throw bad('"version" is missing')
-  const sha = raw.sha256
+  const sha = head.sha256
   if (sha !== undefined && sha !== null && (typeof sha !== 'string' || !/^[0-9a-f]{64}$/i.test(sha))) throw bad('"sha256" is not 64 hex digits')
 
   const list = pick(raw, 'features', 'featureNames', 'feature_names')
@@ -73,11 +76,13 @@ export function parseCard (text: string, where: string): ModelCard {
     throw bad(`features differ from the server's (scoring/spec.ts): ${names.length} named, ${FEATURE_COUNT} expected` +
       (first >= 0 ? `; position ${first} is ${JSON.stringify(names[first] ?? null)}, expected ${JSON.stringify(FEATURE_NAMES[first] ?? null)}` : ''))
   }
-  const table = pick(raw, 'training', 'featureStats', 'feature_stats', 'ranges', 'stats')
+  // Training statistics: in each feature's entry, or (earlier draft) in a "distribution" list whose
+  // min and max are the training range where the feature entries held the spec's; the list wins.
+  const dist = isObj(raw.distribution) && Array.isArray(raw.distribution.features) ? raw.distribution.features as unknown[] : null
   const stats = (names as string[]).map((name, i): FeatureStats => {
     const own = perFeature[i]
-    const fromTable = isObj(table) ? table[name] : Array.isArray(table) ? table[i] : undefined
-    const o = { ...(isObj(fromTable) ? fromTable : {}), ...(own ?? {}) }
+    const fromList = dist?.find((d) => isObj(d) && d.name === name)
+    const o = { ...(own ?? {}), ...(isObj(fromList) ? fromList : {}) }
     let edges = nums(pick(o, 'edges', 'quantileEdges', 'quantile_edges', 'quantiles.edges', 'bins.edges', 'psi.edges'))
     const shares = nums(pick(o, 'shares', 'quantileShares', 'quantile_shares', 'quantiles.shares', 'bins.shares', 'psi.shares'))
     const s: FeatureStats = { min: num(pick(o, 'min', 'trainMin')), max: num(pick(o, 'max', 'trainMax')), mean: num(pick(o, 'mean', 'trainMean')), edges, shares }
@@ -87,7 +92,18 @@ export function parseCard (text: string, where: string): ModelCard {
     }
     // Edges with the outer bounds (11 for 10 bins) become the inner cuts the bins are found by.
     if (edges && shares && shares.length === edges.length - 1) s.edges = edges = edges.slice(1, -1)
+    s.mean ??= meanOfBins(s)
     return s
   })
-  return { version: String(version), sha256: typeof sha === 'string' ? sha.toLowerCase() : null, features: names as string[], stats, metrics: raw.metrics ?? null, raw }
+  const metrics = raw.metrics ?? (isObj(raw.evaluation) ? raw.evaluation.metrics : undefined) ?? null
+  return { version: String(version), sha256: typeof sha === 'string' ? sha.toLowerCase() : null, features: names as string[], stats, metrics, raw }
+}
+
+/** A card without means: the mean of the bins' midpoints weighted by their shares (null without bins). */
+function meanOfBins (s: FeatureStats): number | null {
+  if (!s.edges || !s.shares || s.min === null || s.max === null || s.shares.length !== s.edges.length + 1) return null
+  const bounds = [s.min, ...s.edges, s.max]
+  let m = 0
+  for (let k = 0; k < s.shares.length; k++) m += s.shares[k] * (bounds[k] + bounds[k + 1]) / 2
+  return m
 }

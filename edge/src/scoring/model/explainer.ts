@@ -7,6 +7,8 @@ export interface Explainer {
   kind: 'tree' | 'logistic'
   /** The margin of a vector with no credit to any feature (log-odds). */
   bias: number
+  /** 1 for each feature the model reads (a tree splits on it, a weight is not 0). */
+  used: Uint8Array
   /** Fills out[0..FEATURE_COUNT) with each feature's credit for the vector at x[off..]; returns the margin. */
   explain (x: ArrayLike<number>, off: number, out: Float64Array): number
 }

@@ -53,6 +53,7 @@ export function logisticExplainer (graph: Graph, input: string, means: Array<num
   return {
     kind: 'logistic',
     bias,
+    used: Uint8Array.from(weights, (v) => v !== 0 ? 1 : 0),
     explain (x, off, credit) {
       let margin = bias
       for (let j = 0; j < FEATURE_COUNT; j++) {

@@ -27,6 +27,11 @@ export interface LoadedModel {
   card: ModelCard
   /** Null when the graph cannot be explained; `explainNote` says why. */
   explainer: Explainer | null
+  /**
+   * 1 for each feature the model reads, read from its graph (all 1 when the graph could not be
+   * read): a feature it never reads cannot take it off its training range.
+   */
+  used: Uint8Array
   explainNote: string | null
   /** Size of the .onnx file, bytes. */
   bytes: number
@@ -99,6 +104,8 @@ export async function loadModel (src: ModelSource): Promise<LoadedModel> {
   try {
     checkContract(session, where)
     const { explainer, note, kind } = explainerFor(graph, card)
+    // What the graph reads, even when its explanation is later found not to add up.
+    const used = explainer?.used ?? new Uint8Array(FEATURE_COUNT).fill(1)
     const run = async (x: Float32Array, rows: number): Promise<Float32Array> => {
       const input = new ort.Tensor('float32', x.length === rows * FEATURE_COUNT ? x : x.subarray(0, rows * FEATURE_COUNT), [rows, FEATURE_COUNT])
       const out = await session.run({ [MODEL_INPUT]: input }, [MODEL_OUTPUT])
@@ -114,6 +121,7 @@ export async function loadModel (src: ModelSource): Promise<LoadedModel> {
       card,
       explainer: checked.explainer,
       explainNote: checked.note ?? note,
+      used,
       bytes: bytes.byteLength,
       bytesOf: () => bytes,
       run,

@@ -2,9 +2,10 @@
 // monitor pairs confirmations with it, and what changed since the last flush is written to
 // risk_scores after each full rescoring (through the journal thread, no fsync on the event loop).
 
-import type { Contribution } from '../model/explainer.js'
+import { topContributions, type Contribution, type Explainer } from '../model/explainer.js'
 import { FEATURE_COUNT } from '../spec.js'
 import type { RulesReason } from './governance.js'
+import { rulesTop } from './rules-scorer.js'
 
 export interface RiskScore {
   sku: string
@@ -19,8 +20,13 @@ export interface RiskScore {
   modelSha256: string | null
   reason: RulesReason | null
   reasonDetail: string | null
-  /** The three features that moved the acting score most. */
-  top: Contribution[]
+  /**
+   * The three features that moved the acting score most; null until asked for (topOf): a pass
+   * scores 50,000 vectors, the API and the database read a few hundred of them.
+   */
+  top: Contribution[] | null
+  /** What explains a model score (the model's graph read back); null for rules or an unexplained model. */
+  explainer: Explainer | null
   /** The active model's own probability (kept when rules acted, for monitoring); null without one. */
   modelScore: number | null
   rulesScore: number
@@ -35,6 +41,26 @@ export interface RiskScore {
 }
 
 const keyOf = (sku: string, location: string): string => `${sku}\u0000${location}`
+
+/** The score's top three features, worked out on first use from the vector scored. */
+export function topOf (s: RiskScore): Contribution[] {
+  if (s.top !== null) return s.top
+  if (s.scorer === 'rules') s.top = rulesTop(s.features, 0)
+  else if (s.explainer !== null) {
+    const credit = new Float64Array(FEATURE_COUNT)
+    s.explainer.explain(s.features, 0, credit)
+    s.top = topContributions(s.features, 0, credit)
+  } else s.top = []
+  return s.top
+}
+
+function blank (sku: string, location: string): RiskScore {
+  return {
+    sku, location, score: 0, scorer: 'rules', version: '', modelVersion: null, modelSha256: null, reason: null, reasonDetail: null,
+    top: null, explainer: null, modelScore: null, rulesScore: 0, candidateScore: null, candidateVersion: null, candidateSha256: null,
+    features: new Float32Array(FEATURE_COUNT), scoredAtMs: 0, tier: 'slow'
+  }
+}
 
 export class CurrentScores {
   private readonly byKey = new Map<string, RiskScore>()
@@ -53,22 +79,23 @@ export class CurrentScores {
     return this.bySku.get(sku) ?? []
   }
 
-  /** Stores a score; `persist` false for scores read back from the database at start. */
-  put (s: RiskScore, persist = true): void {
-    const k = keyOf(s.sku, s.location)
-    const old = this.byKey.get(k)
-    this.byKey.set(k, s)
-    if (old) {
-      const list = this.bySku.get(s.sku)!
-      list[list.indexOf(old)] = s
-      this.dirty.delete(old)
-    } else {
-      const list = this.bySku.get(s.sku)
+  /**
+   * The entry of a SKU-location to score into (created blank the first time), marked changed. Its
+   * fields are overwritten in place: a pass allocates no score objects once every shelf has one.
+   */
+  slot (sku: string, location: string): RiskScore {
+    const k = keyOf(sku, location)
+    let s = this.byKey.get(k)
+    if (!s) {
+      s = blank(sku, location)
+      this.byKey.set(k, s)
+      const list = this.bySku.get(sku)
       if (list) list.push(s)
-      else this.bySku.set(s.sku, [s])
+      else this.bySku.set(sku, [s])
     }
-    if (persist) this.dirty.add(s)
+    this.dirty.add(s)
     this.sorted = null
+    return s
   }
 
   /** The scores changed since the last call. */

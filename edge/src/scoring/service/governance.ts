@@ -18,14 +18,15 @@ export interface RangeLimits {
 
 /**
  * Per feature, the band the model may score: its training [min, max] widened by `tolerance` x
- * (max - min) on each side ("20 % beyond the training max" with 0.2). A feature the card has no
- * range for is not checked.
+ * (max - min) on each side ("20 % beyond the training max" with 0.2). Not checked: a feature the
+ * card has no range for, and one the model never reads (`used` 0): a lead time that was 2 days for
+ * every training row is a constant no tree splits on, and cannot take the model anywhere.
  */
-export function rangeLimits (card: ModelCard, tolerance: number): RangeLimits {
+export function rangeLimits (card: ModelCard, tolerance: number, used: ArrayLike<number>): RangeLimits {
   const lo = new Float64Array(FEATURE_COUNT).fill(-Infinity)
   const hi = new Float64Array(FEATURE_COUNT).fill(Infinity)
   card.stats.forEach((s, j) => {
-    if (s.min === null || s.max === null) return
+    if (s.min === null || s.max === null || !used[j]) return
     const slack = tolerance * (s.max - s.min)
     lo[j] = s.min - slack
     hi[j] = s.max + slack

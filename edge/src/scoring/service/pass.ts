@@ -4,12 +4,11 @@
 // event loop gets a turn after every chunk: a full pass of 50,000 never holds it for long.
 
 import type { Log } from '../../core/log.js'
-import { topContributions } from '../model/explainer.js'
 import type { LoadedModel } from '../model/load.js'
 import { FEATURE_COUNT } from '../spec.js'
-import type { CurrentScores, RiskScore } from './current.js'
+import type { CurrentScores } from './current.js'
 import { outOfRange, outOfRangeDetail, type RangeLimits, type RulesReason } from './governance.js'
-import { RULES_VERSION, rulesScore } from './rules-scorer.js'
+import { RULES_VERSION, ruleRisk } from './rules-scorer.js'
 
 export interface FeatureKey { sku: string, location: string }
 
@@ -55,7 +54,6 @@ export async function scorePass (o: PassOptions): Promise<PassResult> {
   const rows = Math.max(1, Math.min(o.batchRows, keys.length))
   const x = new Float32Array(rows * FEATURE_COUNT)
   const nonFinite = new Uint8Array(rows)
-  const credit = new Float64Array(FEATURE_COUNT)
   const result: PassResult = { scored: 0, model: 0, rules: 0 }
   let runFailure: string | null = null
 
@@ -85,7 +83,7 @@ export async function scorePass (o: PassOptions): Promise<PassResult> {
       const off = i * FEATURE_COUNT
       const k = keys[start + i]
       o.onVector?.(x, off)
-      const rules = rulesScore(x, off)
+      const rules = ruleRisk(x, off)
       let reason: RulesReason | null = null
       let detail: string | null = null
       if (!active) {
@@ -107,35 +105,24 @@ export async function scorePass (o: PassOptions): Promise<PassResult> {
           detail = models.drift
         }
       }
-      const modelScore = p === null ? null : p[i]
-      let top = rules.top
-      if (reason === null && active!.model.explainer) {
-        active!.model.explainer.explain(x, off, credit)
-        top = topContributions(x, off, credit)
-      } else if (reason === null) {
-        top = []
-      }
-      const s: RiskScore = {
-        sku: k.sku,
-        location: k.location,
-        score: reason === null ? modelScore! : rules.p,
-        scorer: reason === null ? 'model' : 'rules',
-        version: reason === null ? active!.model.version : RULES_VERSION,
-        modelVersion: active?.model.version ?? null,
-        modelSha256: active?.model.sha256 ?? null,
-        reason,
-        reasonDetail: detail,
-        top,
-        modelScore,
-        rulesScore: rules.p,
-        candidateScore: pc === null ? null : pc[i],
-        candidateVersion: pc === null ? null : candidate!.version,
-        candidateSha256: pc === null ? null : candidate!.sha256,
-        features: x.slice(off, off + FEATURE_COUNT),
-        scoredAtMs: nowMs,
-        tier
-      }
-      o.scores.put(s)
+      const s = o.scores.slot(k.sku, k.location)
+      s.score = reason === null ? p![i] : rules
+      s.scorer = reason === null ? 'model' : 'rules'
+      s.version = reason === null ? active!.model.version : RULES_VERSION
+      s.modelVersion = active?.model.version ?? null
+      s.modelSha256 = active?.model.sha256 ?? null
+      s.reason = reason
+      s.reasonDetail = detail
+      s.top = null
+      s.explainer = reason === null ? active!.model.explainer : null
+      s.modelScore = p === null ? null : p[i]
+      s.rulesScore = rules
+      s.candidateScore = pc === null ? null : pc[i]
+      s.candidateVersion = pc === null ? null : candidate!.version
+      s.candidateSha256 = pc === null ? null : candidate!.sha256
+      s.features.set(x.subarray(off, off + FEATURE_COUNT))
+      s.scoredAtMs = nowMs
+      s.tier = tier
       if (reason === null) result.model++
       else result.rules++
     }

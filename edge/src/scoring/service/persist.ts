@@ -6,7 +6,7 @@ import type { Database } from '../../store/db.js'
 import type { JournalWriter } from '../../store/journal-thread.js'
 import type { RiskOutcomeRow, RiskScoreRow } from '../../store/risk-rows.js'
 import type { Outcome } from '../monitor/outcomes.js'
-import { featureBlob, type RiskScore } from './current.js'
+import { featureBlob, topOf, type RiskScore } from './current.js'
 
 const ROWS_PER_WRITE = 5000
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -17,23 +17,31 @@ const iso = (ms: number): string => new Date(ms).toISOString()
  * hour-of-day feature moved).
  */
 function signature (s: RiskScore): string {
-  return `${s.score.toFixed(3)}|${s.scorer}|${s.version}|${s.reason ?? ''}|${s.candidateScore?.toFixed(3) ?? ''}|${s.top.map((t) => t.feature).join(',')}`
+  return `${s.score.toFixed(3)}|${s.scorer}|${s.version}|${s.reason ?? ''}|${s.candidateScore?.toFixed(3) ?? ''}`
 }
 
+/**
+ * Writes the scores whose row would change and the new outcomes, ROWS_PER_WRITE rows per
+ * transaction; rows (and their explanations, worked out here) are built one chunk at a time, so
+ * the event loop gets a turn between chunks.
+ */
 export async function flushRisk (o: { writer: Pick<JournalWriter, 'write'>, scores: RiskScore[], outcomes: Outcome[], written: Map<string, string>, pruneBefore: string | null }): Promise<void> {
-  const rows: RiskScoreRow[] = []
+  const changed: RiskScore[] = []
+  const sigs: string[] = []
   for (const s of o.scores) {
     const k = `${s.sku}\u0000${s.location}`
     const sig = signature(s)
     if (o.written.get(k) === sig) continue
-    o.written.set(k, sig)
-    rows.push([s.sku, s.location, s.score, s.scorer, s.version, s.modelVersion, s.reason, s.reasonDetail, JSON.stringify(s.top), featureBlob(s.features),
-      s.modelScore, s.rulesScore, s.candidateScore, s.candidateVersion, s.tier, iso(s.scoredAtMs)])
+    changed.push(s)
+    sigs.push(sig)
   }
   const outcomes: RiskOutcomeRow[] = o.outcomes.map((x) => [iso(x.atMs), x.sku, x.location, x.category, x.empty, x.source, iso(x.scoredAtMs), x.score, x.scorer, JSON.stringify(x.scores)])
   let prune = o.pruneBefore
-  for (let i = 0; i < Math.max(rows.length, outcomes.length, 1); i += ROWS_PER_WRITE) {
-    await o.writer.write([{ kind: 'risk', scores: rows.slice(i, i + ROWS_PER_WRITE), outcomes: outcomes.slice(i, i + ROWS_PER_WRITE), pruneBefore: prune }])
+  for (let i = 0; i < Math.max(changed.length, outcomes.length, 1); i += ROWS_PER_WRITE) {
+    const rows: RiskScoreRow[] = changed.slice(i, i + ROWS_PER_WRITE).map((s) => [s.sku, s.location, s.score, s.scorer, s.version, s.modelVersion, s.reason, s.reasonDetail,
+      JSON.stringify(topOf(s)), featureBlob(s.features), s.modelScore, s.rulesScore, s.candidateScore, s.candidateVersion, s.tier, iso(s.scoredAtMs)])
+    await o.writer.write([{ kind: 'risk', scores: rows, outcomes: outcomes.slice(i, i + ROWS_PER_WRITE), pruneBefore: prune }])
+    for (let j = i; j < Math.min(i + ROWS_PER_WRITE, changed.length); j++) o.written.set(`${changed[j].sku}\u0000${changed[j].location}`, sigs[j])
     prune = null
   }
 }

@@ -224,7 +224,7 @@ export class RiskService {
     const a = this.slots.active
     const p = this.slots.problem
     return {
-      active: a ? { model: a.model, limits: rangeLimits(a.model.card, this.o.config.riskRangeTolerance) } : null,
+      active: a ? { model: a.model, limits: rangeLimits(a.model.card, this.o.config.riskRangeTolerance, a.model.used) } : null,
       missing: p ? { reason: p.reason, detail: p.code ? `${p.code}: ${p.detail}` : p.detail } : { reason: 'model_missing', detail: 'no model' },
       candidate: this.slots.candidate?.model ?? null,
       drift: this.drift

@@ -2,7 +2,7 @@
 // service's state; JSON Schemas for them live with the routes.
 
 import { FEATURE_NAMES } from '../spec.js'
-import type { RiskScore } from './current.js'
+import { topOf, type RiskScore } from './current.js'
 import type { RegistryRow } from './registry.js'
 import type { RiskService } from './service.js'
 import type { Slot } from './slots.js'
@@ -40,7 +40,7 @@ export function riskView (s: RiskScore, category: string | null): RiskView {
     modelVersion: s.modelVersion,
     reason: s.reason,
     reasonDetail: s.reasonDetail,
-    why: s.top,
+    why: topOf(s),
     modelScore: s.modelScore === null ? null : r4(s.modelScore),
     rulesScore: r4(s.rulesScore),
     candidate: s.candidateScore === null ? null : { version: s.candidateVersion!, score: r4(s.candidateScore) },
