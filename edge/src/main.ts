@@ -27,6 +27,9 @@ import { DeviceRegistry } from './store/devices.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
+import { loadFeatureBook } from './scoring/features/bootstrap.js'
+import type { FeatureBook } from './scoring/features/book.js'
+import { commitFeed } from './scoring/features/commit-feed.js'
 import type { Ports } from './http/deps.js'
 
 export interface StartOptions {
@@ -50,6 +53,8 @@ export interface EdgeServer {
   profiles: ProfileCatalogue
   metrics: Metrics
   serial: SerialReader[]
+  /** Shelf-risk features per SKU-location, fed by every commit. */
+  features: FeatureBook
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -84,7 +89,15 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     undo.push(() => writer.close())
     const checkpointer = await startCheckpointer({ dataDir: config.dataDir, everyMs: 250 })
     undo.push(() => checkpointer.close())
-    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax })
+    // Before any event can arrive: positions and the last weeks of the journal, then every commit.
+    const features = loadFeatureBook(db, {
+      item: (sku) => catalog.item(sku),
+      kindOf: (id) => catalog.location(id)?.kind,
+      nowMs: clock.now(),
+      log: log.child({ module: 'features' }),
+      refreshCatalog: () => catalog.refreshIfChanged()
+    })
+    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: commitFeed(features) })
     const presence = new Presence({
       registry,
       queue,
@@ -138,7 +151,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -196,7 +209,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, close }
 }
 
 interface SerialDeps {

@@ -13,6 +13,15 @@ import type { JournalWriter } from '../store/journal-thread.js'
 
 export type CommitCallback = (err: Error | null, outcomes: EntryOutcome[]) => void
 
+/** An accepted event of a committed batch, with the journal seq it got. */
+export interface CommittedEntry { seq: number, entry: BatchEntry }
+
+/**
+ * Told of every committed batch, in commit order, before its submitters are answered: what reacts
+ * to an event (the feature book, a scoring fast tier) runs within the event's handling.
+ */
+export type CommittedListener = (accepted: ReadonlyArray<CommittedEntry>) => void
+
 interface Submission {
   entries: BatchEntry[]
   transport: string
@@ -27,6 +36,8 @@ export interface CommitQueueOptions {
   metrics: Metrics
   /** Entries per transaction at most; a larger backlog is split over several commits. */
   batchMax: number
+  /** Accepted events and rows of each committed batch (duplicates, dead letters and presence left out). */
+  onCommitted?: CommittedListener
 }
 
 const MAX_IN_FLIGHT = 2
@@ -93,6 +104,7 @@ export class CommitQueue {
     const entries = batch.length === 1 ? batch[0].entries : batch.flatMap((s) => s.entries)
     this.opts.writer.write(entries).then(({ outcomes, commitMs }) => {
       this.inFlight--
+      if (this.opts.onCommitted !== undefined) this.notify(this.opts.onCommitted, entries, outcomes)
       this.answer(batch, entries.length, outcomes, commitMs)
       this.flush()
     }, (err: Error) => {
@@ -103,6 +115,21 @@ export class CommitQueue {
       for (const s of batch) s.done(err, [])
       this.flush()
     })
+  }
+
+  private notify (listener: CommittedListener, entries: BatchEntry[], outcomes: EntryOutcome[]): void {
+    const accepted: CommittedEntry[] = []
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i]
+      if (o.kind === 'accepted') accepted.push({ seq: o.seq, entry: entries[i] })
+    }
+    if (accepted.length === 0) return
+    try {
+      listener(accepted)
+    } catch (err) {
+      // The batch is committed whatever a listener thinks of it: its submitters are still answered.
+      this.opts.log.error({ err, entries: accepted.length }, 'commit listener failed')
+    }
   }
 
   private answer (batch: Submission[], size: number, outcomes: EntryOutcome[], commitMs: number): void {
