@@ -54,6 +54,10 @@ export function renderCard (c: ModelCard): string {
   out.push('### By category', '')
   out.push(table(['category', 'rows', 'positive', ...CONTENDERS.map((k) => `AUC ${k}`)],
     e.perCategory.map((g) => [g.category, g.rows, g.positives, ...CONTENDERS.map((k) => f3(g.auc[k]))])), '')
+  out.push('### By what the record said of the shelf', '')
+  out.push('Shelves the record already shows empty are easy for every scorer; those still showing stock are the real forecast.', '')
+  out.push(table(['record when scored', 'rows', 'positive', ...CONTENDERS.map((k) => `AUC ${k}`), ...CONTENDERS.map((k) => `Brier ${k}`)],
+    e.perShelfRecord.map((g) => [g.shelfRecord, g.rows, g.positives, ...CONTENDERS.map((k) => f3(g.auc[k])), ...CONTENDERS.map((k) => f4(g.brier[k]))])), '')
   out.push('### By scenario', '')
   out.push(table(['scenario', 'rows', 'positive', ...CONTENDERS.map((k) => `AUC ${k}`)],
     e.perScenario.map((g) => [g.scenario, g.rows, g.positives, ...CONTENDERS.map((k) => f3(g.auc[k]))])), '')

@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto'
 import { RULE_ID, RULE_VERSION } from '../../../edge/src/scoring/rules.js'
-import { FEATURE_COUNT, FEATURES, HORIZON_H, MODEL_INPUT, MODEL_OUTPUT } from '../../../edge/src/scoring/spec.js'
+import { FEATURE_COUNT, FEATURE_INDEX, FEATURES, HORIZON_H, MODEL_INPUT, MODEL_OUTPUT } from '../../../edge/src/scoring/spec.js'
 import type { DataFile, ShelfRiskData } from './dataset.js'
 import { BIN_RULE, trainingDistribution } from './drift.js'
 import type { Examples } from './examples.js'
@@ -43,6 +43,8 @@ export interface FeatureCard {
   importance: number
 }
 
+const SHELF_RECORD_GROUPS = ['record shows the shelf empty', 'record shows stock on the shelf']
+
 export interface ModelCard {
   cardFormatVersion: number
   id: string
@@ -71,6 +73,12 @@ export interface ModelCard {
     perCategory: Array<GroupMetrics & { category: string }>
     perScenario: Array<GroupMetrics & { scenario: string }>
     perPolicy: Array<GroupMetrics & { policy: string }>
+    /**
+     * Split by what the record said of the shelf when scored. Most positives are shelves already
+     * empty in the record, which any scorer ranks high; the rows whose record still shows stock
+     * are where a model earns its keep: will this shelf run out in the next hours?
+     */
+    perShelfRecord: Array<GroupMetrics & { shelfRecord: string }>
   }
   drift: { binRule: string, bins: number, rows: number }
   /** The other models of this run, by file and sha256. */
@@ -175,7 +183,9 @@ export function buildCards (c: CardInput): { gbdt: ModelCard, logistic: ModelCar
       calibration: per((s) => calibration(s, y, 10)),
       perCategory: byGroup(c.data.category, c.data.categories).map(({ group, ...m }) => ({ category: group, ...m })),
       perScenario: byGroup(c.data.scenario, c.data.scenarios).map(({ group, ...m }) => ({ scenario: group, ...m })),
-      perPolicy: byGroup(c.data.policy, c.data.policies).map(({ group, ...m }) => ({ policy: group, ...m }))
+      perPolicy: byGroup(c.data.policy, c.data.policies).map(({ group, ...m }) => ({ policy: group, ...m })),
+      perShelfRecord: byGroup(Uint8Array.from(c.data.columns[FEATURE_INDEX.shelf_qty], (v) => v > 0 ? 1 : 0), SHELF_RECORD_GROUPS)
+        .map(({ group, ...m }) => ({ shelfRecord: group, ...m }))
     },
     drift: { binRule: BIN_RULE, bins: DRIFT_BINS, rows: c.train.rows },
     training: {
