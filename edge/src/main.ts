@@ -2,6 +2,7 @@
 // and knows the order to take them down again. Nothing below this file reaches for a singleton.
 
 import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { WebSocketServer } from 'ws'
@@ -30,6 +31,8 @@ import { Queries } from './store/queries.js'
 import { loadFeatureBook } from './scoring/features/bootstrap.js'
 import type { FeatureBook } from './scoring/features/book.js'
 import { commitFeed } from './scoring/features/commit-feed.js'
+import { RiskService } from './scoring/service/service.js'
+import { riskModelPathOf } from './scoring/service/shipped.js'
 import type { Ports } from './http/deps.js'
 
 export interface StartOptions {
@@ -55,6 +58,8 @@ export interface EdgeServer {
   serial: SerialReader[]
   /** Shelf-risk features per SKU-location, fed by every commit. */
   features: FeatureBook
+  /** Shelf-risk scores (fast tier on fresh events, slow tier on riskSlowCron), models, monitoring. */
+  risk: RiskService
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -97,7 +102,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       log: log.child({ module: 'features' }),
       refreshCatalog: () => catalog.refreshIfChanged()
     })
-    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: commitFeed(features) })
+    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: commitFeed(features, (e) => risk.applied(e)) })
     const presence = new Presence({
       registry,
       queue,
@@ -109,6 +114,22 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       heartbeatOf: (profileId) => profiles.get(profileId)?.heartbeatS ?? 0,
       sweepMs: opts.presenceSweepMs
     })
+    // Scores are written through the journal thread; the fast tier hears of each event the book applied.
+    const risk: RiskService = new RiskService({
+      config,
+      modelPath: riskModelPathOf(config.riskModelPath),
+      modelsDir: join(config.dataDir, 'models'),
+      db,
+      writer,
+      book: features,
+      kindOf: (id) => catalog.location(id)?.kind,
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'risk' }),
+      metrics
+    })
+    await risk.start()
+    undo.push(() => risk.stop())
     const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
@@ -127,6 +148,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       profiles,
       ingest,
       presence,
+      risk,
       version,
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),
@@ -151,7 +173,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -201,6 +223,8 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
+      // Scores still in memory are written before the journal thread goes.
+      await s.risk.stop()
       await writer.close()
       await checkpointer.close()
       db.close()
@@ -209,7 +233,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, close }
 }
 
 interface SerialDeps {

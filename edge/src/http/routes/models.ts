@@ -37,6 +37,8 @@ const changeSchema = { type: 'object', properties: { active: modelSchema, previo
 /** Promote and roll back take no input but an optional note for the audit log. */
 const noteBody = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 1000, description: 'why, kept in the audit log' } } } as const
 const noteOf = (req: FastifyRequest): string | null => (req.body as { note?: string } | undefined)?.note ?? null
+/** No body at all is an empty note: validated as {}. */
+const emptyBody = async (req: FastifyRequest): Promise<void> => { if (req.body === undefined || req.body === null) req.body = {} }
 
 /** Who to write in the audit log: the admin token holder, or a tool naming itself (x-edge-actor: cli). */
 function actorOf (req: FastifyRequest): string {
@@ -115,6 +117,7 @@ export async function modelRoutes (app: FastifyInstance, deps: AppDeps): Promise
 
   app.post('/api/v1/models/promote', {
     onRequest: admin,
+    preValidation: emptyBody,
     schema: {
       tags: ['risk'],
       summary: 'The candidate becomes the active model; the active one is retired (kept for rollback). Audited with the comparison of both on the same confirmations.',
@@ -130,6 +133,7 @@ export async function modelRoutes (app: FastifyInstance, deps: AppDeps): Promise
 
   app.post('/api/v1/models/rollback', {
     onRequest: admin,
+    preValidation: emptyBody,
     schema: {
       tags: ['risk'],
       summary: 'The model active before the current one acts again (from the copy kept when it was activated)',

@@ -78,6 +78,12 @@ const CARD_KEYS = ['model_card', 'model-card', 'card']
 export async function loadModel (src: ModelSource): Promise<LoadedModel> {
   const { bytes, where } = src
   const sha256 = createHash('sha256').update(bytes).digest('hex')
+  // A card given beside the file is checked first: a card for another file is the clearer answer
+  // than whatever those bytes turn out to be.
+  let card = src.card ? parseCard(src.card.text, src.card.where) : null
+  if (card && card.sha256 !== null && card.sha256 !== sha256) {
+    throw new EdgeError(Errors.MODEL_CARD, `model ${where} has sha256 ${sha256}, its card ${src.card!.where} says ${card.sha256}: the card belongs to another file`, { model: where, sha256, card: card.sha256 })
+  }
   let graph: Graph
   let embedded: string | null = null
   try {
@@ -88,12 +94,9 @@ export async function loadModel (src: ModelSource): Promise<LoadedModel> {
   } catch (err) {
     throw new EdgeError(Errors.MODEL_INVALID, `model ${where} is not an ONNX model (${(err as Error).message}); is the file truncated?`, { model: where })
   }
-  const cardSrc = src.card ?? (embedded !== null ? { text: embedded, where: `${where} (metadata)` } : null)
-  if (!cardSrc) throw new EdgeError(Errors.MODEL_CARD, `model ${where} has no model card (looked for ${src.path ? cardPathsFor(src.path).join(', ') : 'one with the upload'}, and in its metadata)`, { model: where })
-  const card = parseCard(cardSrc.text, cardSrc.where)
-  if (card.sha256 !== null && card.sha256 !== sha256 && cardSrc.text !== embedded) {
-    throw new EdgeError(Errors.MODEL_CARD, `model ${where} has sha256 ${sha256}, its card ${cardSrc.where} says ${card.sha256}: the card belongs to another file`, { model: where, sha256, card: card.sha256 })
-  }
+  // An embedded card cannot hold the hash of the file it is in: its sha256 is not checked.
+  if (!card && embedded !== null) card = parseCard(embedded, `${where} (metadata)`)
+  if (!card) throw new EdgeError(Errors.MODEL_CARD, `model ${where} has no model card (looked for ${src.path ? cardPathsFor(src.path).join(', ') : 'one with the upload'}, and in its metadata)`, { model: where })
 
   let session: ort.InferenceSession
   try {

@@ -66,6 +66,8 @@ export class RiskService {
   private readonly log: Log
   private cancelSlow: (() => void) | null = null
   private slowRun: Promise<PassResult> | null = null
+  /** A full pass asked for while one runs: it starts when that one ends; later asks join it. */
+  private slowNext: Promise<PassResult> | null = null
   private fastRun: Promise<void> | null = null
   /** Fresh SKU-locations waiting for the fast tier, with when their event was applied (performance.now()). */
   private pending = new Map<string, { key: FeatureKey, since: number }>()
@@ -173,14 +175,26 @@ export class RiskService {
     this.refillTimer.unref()
   }
 
-  /** The slow tier: every SKU-location. A call while one runs joins it. */
+  /**
+   * The slow tier: every SKU-location, from the book as it is when the pass starts. A call while a
+   * pass runs gets the next one (what changed meanwhile is in it); calls while that one waits join it.
+   */
   rescoreAll (): Promise<PassResult> {
-    this.slowRun ??= this.slow().finally(() => { this.slowRun = null })
-    return this.slowRun
+    if (this.slowRun === null) {
+      this.slowRun = this.slow().finally(() => { this.slowRun = null })
+      return this.slowRun
+    }
+    this.slowNext ??= this.slowRun.catch(() => {}).then(() => {
+      this.slowNext = null
+      return this.rescoreAll()
+    })
+    return this.slowNext
   }
 
   private async slow (): Promise<PassResult> {
+    if (this.stopped) return { scored: 0, model: 0, rules: 0 }
     const nowMs = this.o.clock.now()
+    this.judgeCalibration(nowMs)
     const keys = this.o.book.keys()
     const active = this.slots.active?.model ?? null
     const counter = active ? this.monitor.driftCounter(active.card) : null
@@ -191,7 +205,7 @@ export class RiskService {
     if (counter && active) this.monitor.finishDrift(counter, active.card, nowMs)
     this.log.debug({ ...this.lastSlow }, 'shelf risk rescored')
     this.watchFile(active)
-    this.refreshGovernance(nowMs)
+    this.refreshGauges(nowMs)
     await this.flush()
     return res
   }
@@ -231,13 +245,21 @@ export class RiskService {
     }
   }
 
-  /** Calibration drift of the active model, re-judged after each full pass; a change is logged. */
-  private refreshGovernance (nowMs: number): void {
+  /**
+   * Calibration of the active model over the window, judged before each full pass (the fast tier
+   * goes by the last judgement); a change either way is logged.
+   */
+  private judgeCalibration (nowMs: number): void {
     const a = this.slots.active
     const drift = a ? this.monitor.calibrationDrift(a.model.sha256, nowMs) : null
     if (drift !== null && this.drift === null) this.log.warn({ version: a!.model.version, detail: drift, bound: this.o.config.riskCalibrationBound }, 'model calibration drifted: rules score until it recovers')
     if (drift === null && this.drift !== null && a) this.log.info({ version: a.model.version }, 'model calibration back within bound: the model scores again')
     this.drift = drift
+  }
+
+  /** Scorer counts and monitoring gauges, after each full pass. */
+  private refreshGauges (nowMs: number): void {
+    const a = this.slots.active
     const t = this.scores.tally()
     for (const [scorer, n] of Object.entries(t.scorer)) this.o.metrics.riskScorer.set({ scorer }, n)
     this.o.metrics.riskRulesReason.reset()
@@ -312,6 +334,7 @@ export class RiskService {
     this.cancelSlow?.()
     if (this.refillTimer) clearTimeout(this.refillTimer)
     await this.fastIdle()
+    await this.slowNext?.catch(() => {})
     await this.slowRun?.catch(() => {})
     await this.flush()
     await this.slots.close()
