@@ -42,6 +42,8 @@ export interface SessionOptions {
   /** Write shelf-risk training rows (the server's features and what happened next) to this stream. */
   training?: { out: WriteStream, tag: RunTag, rows?: (r: { rows: number, positives: number }) => void }
   progress?: (dayDone: number, days: number) => void
+  /** Looks at the server and the in-process shadow at the end of the run, before the server stops. */
+  inspect?: (at: { baseUrl: string | null, api: StoreApi | null, local: LocalStore | null, endMs: number }) => Promise<void>
   /** Extra env for the server child (e.g. EDGE_LOG_LEVEL). */
   serverEnv?: Record<string, string>
 }
@@ -69,7 +71,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
   let view: StoreView
   // The in-process record and features: the whole store without a server, or a shadow of what
   // the server's devices send when training rows are wanted.
-  const local = !opts.server || opts.training ? new LocalStore(featureBookFor(setup.layout, setup.initial), setup.layout, associates) : null
+  const local = !opts.server || opts.training || opts.inspect ? new LocalStore(featureBookFor(setup.layout, setup.initial), setup.layout, associates) : null
   try {
     if (opts.server) {
       server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
@@ -88,6 +90,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
     try {
       const outcome = await runStore(o, { setup, policy, devices, observer, progress: opts.progress })
       if (rows) opts.training?.rows?.({ rows: rows.rows, positives: rows.positives })
+      await opts.inspect?.({ baseUrl: server?.baseUrl ?? null, api, local, endMs: Date.parse(`${o.startDate}T00:00:00Z`) + o.days * 86400000 })
       const rejections = devices instanceof ServerDevices ? devices.rejections() : devices instanceof TeeDevices ? devices.rejections() : []
       const serverInventory = api ? canonical(await api.inventory()) : null
       const serverSoldUnits = server ? (await journalTotals(server.baseUrl, 'sale')).qty : null

@@ -5,6 +5,7 @@ import { defaultM5File, loadM5 } from '../src/demand/m5.js'
 import { setUp, type SimOptions } from '../src/engine/setup.js'
 import { SCENARIOS } from '../src/faults.js'
 import { runSession } from '../src/session.js'
+import { FEATURE_COUNT, FEATURE_NAMES } from '../../edge/src/scoring/spec.js'
 
 const data = loadM5(defaultM5File())
 // Rough rates so two days see faults, outages and replays; a small store keeps the test short.
@@ -33,4 +34,34 @@ t.test('both policies run the same store against a real server, and the store-ed
   t.same(again.kpis, edge.kpis, 'the same seed gives the same KPIs')
   t.same(again.serverInventory, edge.serverInventory, 'and the server ends with the same perpetual inventory: it behaves identically under replay')
   t.ok(Object.keys(edge.serverInventory ?? {}).length === 40)
+})
+
+t.test('the features the simulator trains on are the very ones the server scores with', async (t) => {
+  const setup = setUp(data, o)
+  let compared = 0
+  let differing: string[] = []
+  await runSession('store-edge', o, setup, {
+    server: true,
+    inspect: async ({ baseUrl, api, local, endMs }) => {
+      // Devices that came back at the end of the day replayed what they held after the last
+      // scoring pass: move the server's clock past its next slow-tier run so it scores the lot.
+      await api!.setClock(endMs + 6 * 60000)
+      for (const s of setup.layout.skus) {
+        const res = await fetch(`${baseUrl!}/api/v1/items/${encodeURIComponent(s.sku)}`)
+        const body = await res.json() as { risk: Array<{ location: string, scoredAt: string, features: Record<string, number> }> }
+        const scored = body.risk.find((r) => r.location === s.shelfLocation)
+        if (!scored || Date.parse(scored.scoredAt) < endMs) continue
+        const mine = new Float32Array(FEATURE_COUNT)
+        local!.book.vector(s.sku, s.shelfLocation, Date.parse(scored.scoredAt), mine)
+        compared++
+        FEATURE_NAMES.forEach((f, i) => {
+          // The API gives 4 decimals.
+          if (Math.abs(scored.features[f] - mine[i]) > 5.1e-5 * Math.max(1, Math.abs(mine[i]))) differing.push(`${s.sku} ${f}: server ${scored.features[f]}, simulator ${mine[i]}`)
+        })
+      }
+    }
+  })
+  t.ok(compared >= 30, `${compared} SKU shelves scored by the server and compared`)
+  t.same(differing.slice(0, 10), [], 'every feature equal (to the 4 decimals the API gives)')
+  differing = []
 })
