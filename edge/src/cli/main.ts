@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { isEdgeError } from '../core/errors.js'
 import { devicesCommand } from './devices.js'
 import { itemsCommand } from './items.js'
+import { modelsCommand } from './models.js'
 import { profilesCommand } from './profiles.js'
 import { serveCommand } from './serve.js'
 import type { Out } from './out.js'
@@ -20,6 +21,11 @@ commands:
   items import FILE [--kind K]           import items, locations or on-hand (CSV needs --kind:
                                          items | locations | on-hand; JSON may hold all three)
   profiles check [FILE|DIR]              validate device profiles and run their fixtures
+  models [status]                        shelf-risk models of the running server (--url URL,
+                                         default http://127.0.0.1:<httpPort>): active, candidate,
+                                         why rules act, monitoring
+  models candidate FILE | promote | rollback | drop
+                                         operator calls, audited as "cli" (--note TEXT)
 
 common options:
   --config FILE                          JSON config file (default: $EDGE_CONFIG)
@@ -42,6 +48,8 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
         profile: { type: 'string' },
         name: { type: 'string' },
         kind: { type: 'string' },
+        url: { type: 'string' },
+        note: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
@@ -60,13 +68,14 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
     out.error(USAGE)
     return 2
   }
-  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, json: boolean }
+  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, url?: string, note?: string, json: boolean }
   try {
     switch (command) {
       case 'serve': return await serveCommand(opts, out)
       case 'devices': return devicesCommand(rest, opts, out)
       case 'items': return itemsCommand(rest, opts, out)
       case 'profiles': return profilesCommand(rest, opts, out)
+      case 'models': return await modelsCommand(rest, opts, out)
       default:
         out.error(`store-edge: unknown command "${command}"\n\n${USAGE}`)
         return 2
