@@ -81,3 +81,13 @@ t.test('an item with no history is scored from master data alone; one without a 
   t.equal(fresh.features.shelf_qty, 0, 'no stock on record')
   t.same(await h.itemRisk('NEW_2'), [])
 })
+
+t.test('a backroom count rescores the SKU\'s shelf at once (its backroom_qty moved); the backroom is not scored', async (t) => {
+  const h = await riskServer(t)
+  t.equal((await h.itemRisk('FOODS_1_001'))[0].features.backroom_qty, 24)
+  await h.post([event('cycle_count', { sku: 'FOODS_1_001', location: 'BR-01', qty: 0 })])
+  await h.server.risk.fastIdle()
+  const risk = await h.itemRisk('FOODS_1_001')
+  t.same(risk.map((r) => `${r.location}:${r.tier}`), ['A01-1:fast'])
+  t.equal(risk[0].features.backroom_qty, 0)
+})

@@ -115,9 +115,32 @@ export class RiskService {
     if (this.stopped) return
     this.monitor.observe(e)
     if (this.o.config.riskFastMaxPerSecond === 0 || e.sku === null || e.location === null || !this.o.book.isFresh(e)) return
-    const k = `${e.sku}\u0000${e.location}`
-    if (!this.pending.has(k)) this.pending.set(k, { key: { sku: e.sku, location: e.location }, since: performance.now() })
-    this.kickFast()
+    // A count in the backroom moves the SKU's shelves' backroom_qty: what is rescored is always a
+    // scored shelf of the SKU (the event's own, or all of them).
+    const keys = this.o.kindOf(e.location) === 'shelf' ? [{ sku: e.sku, location: e.location }] : this.keysOf(e.sku)
+    const since = performance.now()
+    for (const key of keys) {
+      const k = `${key.sku}\u0000${key.location}`
+      if (!this.pending.has(k)) this.pending.set(k, { key, since })
+    }
+    if (keys.length > 0) this.kickFast()
+  }
+
+  private keyIndex: { of: ReadonlyArray<FeatureKey>, bySku: Map<string, FeatureKey[]> } | null = null
+
+  /** The scored shelves of a SKU, from the book's keys (indexed again when they change). */
+  private keysOf (sku: string): FeatureKey[] {
+    const keys = this.o.book.keys()
+    if (this.keyIndex?.of !== keys) {
+      const bySku = new Map<string, FeatureKey[]>()
+      for (const k of keys) {
+        const list = bySku.get(k.sku)
+        if (list) list.push(k)
+        else bySku.set(k.sku, [k])
+      }
+      this.keyIndex = { of: keys, bySku }
+    }
+    return this.keyIndex.bySku.get(sku) ?? []
   }
 
   /** Starts the fast tier unless it runs: after this turn, so the rest of the batch (applied in this same turn) joins the pass. */
