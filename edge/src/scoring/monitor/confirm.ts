@@ -19,8 +19,11 @@ export interface ConfirmContext {
   onHandAfter: (sku: string, location: string) => number
 }
 
+const CONFIRMING = new Set(['gap_detected', 'cycle_count', 'shelf_check', 'putaway'])
+
+/** Runs for every committed event: the type is looked at before the location. */
 export function confirmationOf (e: FeatureEvent, ctx: ConfirmContext): Confirmation | null {
-  if (e.sku === null || e.location === null || ctx.kindOf(e.location) !== 'shelf') return null
+  if (!CONFIRMING.has(e.type) || e.sku === null || e.location === null || ctx.kindOf(e.location) !== 'shelf') return null
   switch (e.type) {
     case 'gap_detected':
       return { empty: 1, source: 'gap' }
