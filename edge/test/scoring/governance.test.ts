@@ -72,12 +72,28 @@ t.test('calibration that drifts beyond the bound hands scoring to rules until it
   ])
   await h.rescore()
   const models = await h.models()
-  t.match(models.governance.calibrationDrift, /mean predicted risk is below the observed empty rate by 0\.\d+ over 3 confirmations \(bound 0\.15\)/)
+  t.match(models.governance.calibrationDrift, /mean predicted risk is below the observed empty rate by 0\.\d+ over 3 shelf counts and checks \(bound 0\.15\)/)
   t.match(models.monitoring.active, { n: 3, empty: 3 })
   const { scores } = await h.risk()
   for (const s of scores) t.match(s, { scorer: 'rules', reason: 'calibration_drift' })
   t.match(await h.server.metrics.registry.metrics(), /edge_risk_calibration_gap\{role="active"\} -0\.9/)
   t.match(await h.server.metrics.registry.metrics(), /edge_risk_scorer\{scorer="rules"\} 3/)
+})
+
+t.test('gap detections alone never make the model look miscalibrated: a camera reports a gap only because the shelf is empty', async (t) => {
+  const h = await riskServer(t, { overrides: { riskCalibrationMinCount: 3, riskCalibrationBound: 0.15 } })
+  await h.post([
+    event('gap_detected', { sku: 'FOODS_1_001', location: 'A01-1' }),
+    event('gap_detected', { sku: 'FOODS_1_002', location: 'A01-2' }),
+    event('gap_detected', { sku: 'DAIRY_1_001', location: 'COOL-1' })
+  ])
+  await h.rescore()
+  const models = await h.models()
+  t.equal(models.governance.calibrationDrift, null)
+  t.match(models.monitoring.allSources, { bySource: { gap: { n: 3, empty: 3 } } }, 'the gaps are still kept and shown')
+  t.match(models.monitoring, { basis: { sources: ['count', 'check'] }, active: { n: 0 } }, 'but scorers are judged on counts and checks')
+  const { scores } = await h.risk()
+  t.ok(scores.every((s: { scorer: string }) => s.scorer === 'model'))
 })
 
 t.test('a model file overwritten on disk while the server runs: the loaded model keeps scoring; after a restart the one active before stays', async (t) => {

@@ -1,5 +1,6 @@
 // Monitoring of shelf-risk scores against what the store confirms: every confirmation (count, gap,
-// shelf check, fill of an empty shelf) is paired with its SKU-location's current score if that was
+// shelf check, fill of an empty shelf) is kept, and scorers are judged on the counts and checks
+// (see calibrationReport for why not on gaps and fills). Each is paired with its SKU-location's current score if that was
 // made within the HORIZON_H hours before it (event time), kept for the rolling window, and judged
 // per scorer: the active model (its own probability, also where rules acted), a candidate in
 // shadow, the rules, and what acted. Feature drift (PSI) is measured on each full rescoring.
@@ -9,12 +10,14 @@ import type { FeatureEvent } from '../features/book.js'
 import type { ModelCard } from '../model/card.js'
 import { FEATURE_NAMES, HORIZON_H } from '../spec.js'
 import type { CurrentScores } from '../service/current.js'
-import { confirmationOf, type ConfirmContext } from './confirm.js'
+import { confirmationOf, type ConfirmationSource, type ConfirmContext } from './confirm.js'
 import { DriftCounter } from './drift.js'
 import { round } from './measures.js'
 import { OutcomeWindow, type Outcome, type ScorerReport } from './outcomes.js'
 
 const HORIZON_MS = HORIZON_H * 3_600_000
+/** Confirmations not chosen by their own outcome (see calibrationReport). */
+const CALIBRATION_SOURCES: ReadonlySet<ConfirmationSource> = new Set<ConfirmationSource>(['count', 'check'])
 /**
  * A score stamped up to this long after the confirmation's event time still pairs with it: the
  * event reached the server after the score was made (handhelds replay offline work), so the score
@@ -92,10 +95,32 @@ export class Monitor {
    */
   calibrationDrift (sha256: string, nowMs: number): string | null {
     this.window.trim(nowMs)
-    const r = this.window.report(sha256)
+    const r = this.calibrationReport(sha256)
     if (r.n < this.o.calibrationMinCount || r.calibrationGap === null) return null
     if (Math.abs(r.calibrationGap) <= this.o.calibrationBound) return null
-    return `mean predicted risk is ${r.calibrationGap > 0 ? 'above' : 'below'} the observed empty rate by ${Math.abs(r.calibrationGap).toFixed(3)} over ${r.n} confirmations (bound ${this.o.calibrationBound})`
+    return `mean predicted risk is ${r.calibrationGap > 0 ? 'above' : 'below'} the observed empty rate by ${Math.abs(r.calibrationGap).toFixed(3)} over ${r.n} shelf counts and checks (bound ${this.o.calibrationBound})`
+  }
+
+  /**
+   * Calibration is judged on shelf counts and checks only. A camera reports a gap only because the
+   * shelf is empty, and a fill counts as a confirmation only when it found the shelf empty: both
+   * are chosen by the outcome itself, so on them any honest model looks too low (a model predicting
+   * 2% that is right would face an observed rate near 100%). A count is chosen by what the server
+   * already knew when it last scored (a low record, a gap it has seen and rescored on, the
+   * calendar), so the paired score and the count's verdict can be compared fairly.
+   */
+  calibrationReport (sha256: string): ScorerReport {
+    return this.window.report(sha256, [], (o) => CALIBRATION_SOURCES.has(o.source))
+  }
+
+  private bySource (): Record<string, { n: number, empty: number }> {
+    const out: Record<string, { n: number, empty: number }> = {}
+    for (const o of this.window.all()) {
+      const b = out[o.source] ??= { n: 0, empty: 0 }
+      b.n++
+      b.empty += o.empty
+    }
+    return out
   }
 
   /** A counter for one full rescoring's vectors against the active model's training bins. */
@@ -116,13 +141,16 @@ export class Monitor {
   report (nowMs: number, active: { sha256: string } | null, candidate: { sha256: string } | null): MonitoringReport {
     this.window.trim(nowMs)
     const { metrics } = this.o
+    const fair = (o: Outcome): boolean => CALIBRATION_SOURCES.has(o.source)
     const out: MonitoringReport = {
       window: { from: new Date(nowMs - this.o.windowMs).toISOString(), to: new Date(nowMs).toISOString(), confirmations: this.window.size, horizonH: HORIZON_H },
-      acting: this.window.report('acting'),
-      active: active ? this.window.report(active.sha256) : null,
-      candidate: candidate ? this.window.report(candidate.sha256) : null,
-      rules: this.window.report('rules'),
-      comparison: active && candidate ? { active: this.window.report(active.sha256, [candidate.sha256]), candidate: this.window.report(candidate.sha256, [active.sha256]) } : null,
+      basis: { sources: [...CALIBRATION_SOURCES], note: 'AUC, Brier and calibration on shelf counts and checks: gap detections and empty-shelf fills are chosen by the outcome itself (see allSources)' },
+      acting: this.window.report('acting', [], fair),
+      active: active ? this.window.report(active.sha256, [], fair) : null,
+      candidate: candidate ? this.window.report(candidate.sha256, [], fair) : null,
+      rules: this.window.report('rules', [], fair),
+      comparison: active && candidate ? { active: this.window.report(active.sha256, [candidate.sha256], fair), candidate: this.window.report(candidate.sha256, [active.sha256], fair) } : null,
+      allSources: { bySource: this.bySource(), active: active ? this.window.report(active.sha256) : null, rules: this.window.report('rules') },
       drift: this.drift
     }
     const gauge = (role: string, r: ScorerReport | null): void => {
@@ -140,6 +168,8 @@ export class Monitor {
 
 export interface MonitoringReport {
   window: { from: string, to: string, confirmations: number, horizonH: number }
+  /** Which confirmations the scorer reports below are judged on, and why. */
+  basis: { sources: ConfirmationSource[], note: string }
   /** The scores that acted (model or rules as governance chose). */
   acting: ScorerReport
   /** The active model's own probabilities, on the confirmations it scored. */
@@ -148,5 +178,7 @@ export interface MonitoringReport {
   rules: ScorerReport
   /** Active and candidate on the same confirmations (those both scored). */
   comparison: { active: ScorerReport, candidate: ScorerReport } | null
+  /** Every confirmation, for information: counts by source, and the scorers judged on them all. */
+  allSources: { bySource: Record<string, { n: number, empty: number }>, active: ScorerReport | null, rules: ScorerReport }
   drift: DriftReport | null
 }

@@ -56,13 +56,13 @@ export class OutcomeWindow {
 
   all (): readonly Outcome[] { return this.outcomes }
 
-  /** Outcomes every id in `ids` scored. */
-  private pick (ids: ScorerId[]): Outcome[] {
-    return this.outcomes.filter((o) => ids.every((id) => id === 'acting' || o.scores[id] !== undefined))
+  /** Outcomes every id in `ids` scored (and `only` keeps). */
+  private pick (ids: ScorerId[], only?: (o: Outcome) => boolean): Outcome[] {
+    return this.outcomes.filter((o) => ids.every((id) => id === 'acting' || o.scores[id] !== undefined) && (only === undefined || only(o)))
   }
 
-  report (id: ScorerId, alsoScoredBy: ScorerId[] = []): ScorerReport {
-    return reportOf(this.pick([id, ...alsoScoredBy]), id)
+  report (id: ScorerId, alsoScoredBy: ScorerId[] = [], only?: (o: Outcome) => boolean): ScorerReport {
+    return reportOf(this.pick([id, ...alsoScoredBy], only), id)
   }
 }
 
