@@ -17,6 +17,7 @@ import { masterData } from './layout.js'
 import type { Policy } from './policy/policy.js'
 import type { HandheldPort } from './policy/ports.js'
 import { RecordOrders, RecordTasks } from './policy/record-sources.js'
+import { RiskTasks } from './policy/risk-tasks.js'
 import { ServerView, type StoreView } from './policy/server-view.js'
 import { StoreEdgePolicy } from './policy/store-edge.js'
 import { TraditionalPolicy } from './policy/traditional.js'
@@ -84,7 +85,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
       devices = local!
       view = local!
     }
-    const policy = makePolicy(policyName, setup, devices, view)
+    const policy = makePolicy(policyName, setup, devices, view, server?.baseUrl ?? null)
     const rows = opts.training && local ? new TrainingRows(opts.training.out, local.book, setup.layout.skus, opts.training.tag) : undefined
     const observer = rows && opts.observer ? both(rows, opts.observer) : rows ?? opts.observer
     try {
@@ -113,11 +114,14 @@ function both (a: HourObserver, b: HourObserver): HourObserver {
   }
 }
 
-function makePolicy (name: PolicyName, setup: Setup, hh: HandheldPort, view: StoreView): Policy {
+function makePolicy (name: PolicyName, setup: Setup, hh: HandheldPort, view: StoreView, baseUrl: string | null): Policy {
   if (name === 'traditional') {
     return new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, hh)
   }
-  return new StoreEdgePolicy(setup.layout, view, new RecordTasks(setup.layout, view), new RecordOrders(setup.layout, view), hh)
+  // With a server, its shelf-risk scores add fills ahead of empty shelves; in-process, the record alone.
+  const recordTasks = new RecordTasks(setup.layout, view)
+  const tasks = baseUrl ? new RiskTasks(setup.layout, view, recordTasks, baseUrl) : recordTasks
+  return new StoreEdgePolicy(setup.layout, view, tasks, new RecordOrders(setup.layout, view), hh)
 }
 
 function warningsOf (lines: string[]): Record<string, number> {
