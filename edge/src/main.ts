@@ -25,6 +25,8 @@ import { loadProfiles, type ProfileCatalogue } from './profiles/loader.js'
 import { Catalog } from './store/catalog.js'
 import { openDatabase, type Database } from './store/db.js'
 import { DeviceRegistry } from './store/devices.js'
+import { Associates } from './store/associates.js'
+import { TaskService } from './decisions/tasks/service.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -60,6 +62,8 @@ export interface EdgeServer {
   features: FeatureBook
   /** Shelf-risk scores (fast tier on fresh events, slow tier on riskSlowCron), models, monitoring. */
   risk: RiskService
+  /** Associate tasks: the store, handheld actions, the stale-claim sweep. */
+  tasks: TaskService
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -131,6 +135,11 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     await risk.start()
     undo.push(() => risk.stop())
     const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
+    // Task rows are written on this connection in small transactions; a completion's movements go through ingest.
+    const tasks = new TaskService({ config, db, ingest, clock, scheduler: time.scheduler, log: log.child({ module: 'tasks' }), zoneOf: (id) => catalog.location(id)?.zone })
+    tasks.start()
+    undo.push(() => tasks.stop())
+    const associates = new Associates(db, () => clock.now())
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
     undo.push(() => broker.close())
@@ -149,6 +158,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       ingest,
       presence,
       risk,
+      tasks,
+      associates,
       version,
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),
@@ -173,7 +184,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -222,6 +233,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       await app.close()
       // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()
+      s.tasks.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       // Scores still in memory are written before the journal thread goes.
       await s.risk.stop()
@@ -233,7 +245,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, close }
 }
 
 interface SerialDeps {

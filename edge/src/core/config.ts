@@ -63,6 +63,10 @@ export interface EdgeConfig {
   riskWindowDays: number
   /** Vectors per onnxruntime run; the event loop gets a turn between runs. */
   riskBatchRows: number
+  /** A claimed or started task with no action for this many minutes returns to the pool (server clock). */
+  taskClaimStaleMin: number
+  /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
+  associateTokenTtlMin: number
 }
 
 export interface SerialPortConfig {
@@ -118,7 +122,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskSlowCron: { kind: 'cron', default: '*/5 * * * *', allowed: 'a cron expression of 5 fields (minute hour day-of-month month day-of-week, UTC), or 6 with seconds first' },
   riskFastMaxPerSecond: { kind: 'int', default: 5000, min: 0, max: 1_000_000, allowed: 'an integer 0-1000000 (SKU-locations per second; 0 = fast tier off)' },
   riskWindowDays: { kind: 'number', default: 7, min: 0.01, max: 90, allowed: 'a number 0.01-90 (days)' },
-  riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' }
+  riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
+  taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
+  associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>

@@ -68,7 +68,16 @@ export const Errors = {
   MODEL_CONTRACT: spec('EDGE_ERR_MODEL_CONTRACT', 422, 'model does not take the shelf-risk features or give the shelf-risk output'),
   MODEL_CARD: spec('EDGE_ERR_MODEL_CARD', 422, 'model card is missing, invalid or does not match the model'),
   MODEL_NO_CANDIDATE: spec('EDGE_ERR_MODEL_NO_CANDIDATE', 409, 'no candidate model is loaded'),
-  MODEL_NO_PREVIOUS: spec('EDGE_ERR_MODEL_NO_PREVIOUS', 409, 'no earlier model to roll back to')
+  MODEL_NO_PREVIOUS: spec('EDGE_ERR_MODEL_NO_PREVIOUS', 409, 'no earlier model to roll back to'),
+
+  // associates and their tasks
+  ASSOCIATE_AUTH: spec('EDGE_ERR_ASSOCIATE_AUTH', 401, 'unknown badge, wrong PIN or inactive associate'),
+  TOKEN_MISSING: spec('EDGE_ERR_TOKEN_MISSING', 401, 'send the associate token in the x-associate-token header'),
+  TOKEN_INVALID: spec('EDGE_ERR_TOKEN_INVALID', 401, 'associate token unknown or issued to another device'),
+  TOKEN_EXPIRED: spec('EDGE_ERR_TOKEN_EXPIRED', 401, 'associate token has expired; sign in again'),
+  TASK_UNKNOWN: spec('EDGE_ERR_TASK_UNKNOWN', 404, 'unknown task'),
+  TASK_CONFLICT: spec('EDGE_ERR_TASK_CONFLICT', 409, 'the task was changed by someone else'),
+  TASK_STATE: spec('EDGE_ERR_TASK_STATE', 409, 'the action is not allowed in the task\'s state')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

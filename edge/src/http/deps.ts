@@ -13,6 +13,8 @@ import type { RiskService } from '../scoring/service/service.js'
 import type { Catalog } from '../store/catalog.js'
 import type { Database } from '../store/db.js'
 import type { DeviceRegistry } from '../store/devices.js'
+import type { Associates } from '../store/associates.js'
+import type { TaskService } from '../decisions/tasks/service.js'
 import type { Queries } from '../store/queries.js'
 
 export interface Ports {
@@ -38,6 +40,9 @@ export interface AppDeps {
   presence: Presence
   /** Shelf-risk scores, models and their monitoring (absent in an app built without scoring). */
   risk?: RiskService
+  /** Associate tasks and the handheld actions on them. */
+  tasks: TaskService
+  associates: Associates
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

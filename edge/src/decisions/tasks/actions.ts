@@ -1,0 +1,229 @@
+// Handheld actions on tasks (claim, start, complete, release), one batch at a time. Each action is
+// keyed by (device_id, action_id): a replay answers with the first outcome and changes nothing. A
+// batch from a handheld back online is applied in the order the associate did the work (its `at`,
+// then claim < start < complete < release), whatever order it was sent in; answers keep the
+// order sent.
+
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../../core/clock.js'
+import { EdgeError, Errors, isEdgeError } from '../../core/errors.js'
+import type { Log } from '../../core/log.js'
+import type { Ingest } from '../../ingest/pipeline.js'
+import type { Associate } from '../../store/associates.js'
+import { laborMinutes, postFillMovements } from './complete.js'
+import type { TaskStore } from './task-store.js'
+import type { Task, TaskAction } from './types.js'
+
+export interface ActionInput {
+  actionId: string
+  taskId: number
+  action: TaskAction
+  /** When the associate did it, ISO 8601 by the handheld's clock; the server's time if left out. */
+  at?: string
+  /** complete: moved = units put on the shelf (default: the task's qty), found = units found at the source, laborMin = minutes worked. */
+  result?: { moved?: number, found?: number, laborMin?: number, note?: string }
+}
+
+export type ActionStatus = 'accepted' | 'duplicate' | 'conflict' | 'rejected'
+
+export interface Outcome {
+  status: Exclude<ActionStatus, 'duplicate'>
+  task?: { id: number, state: string, version: number, assignee: string | null }
+  /** A count task raised by a short fill. */
+  raised?: number[]
+  error?: { code: string, message: string, details?: unknown }
+}
+
+export interface ActionResult {
+  index: number
+  actionId: string
+  taskId: number
+  status: ActionStatus
+  task?: Outcome['task']
+  raised?: number[]
+  error?: Outcome['error']
+  /** A duplicate: the answer the action got the first time. */
+  first?: Outcome
+}
+
+export interface TaskActionsOptions {
+  db: Database
+  tasks: TaskStore
+  ingest: Ingest
+  clock: Clock
+  log: Log
+  /** Largest quantity an action may report, units (config maxQty). */
+  maxQty: number
+}
+
+const ORDER: Record<TaskAction, number> = { claim: 0, start: 1, complete: 2, release: 3 }
+
+/** Not applied, and why: recorded like an applied action so a replay gets the same answer. */
+class Refusal extends Error {
+  constructor (readonly outcome: Outcome) { super(outcome.error?.message) }
+}
+
+export class TaskActions {
+  /** Batches run one after another: a completion awaits its movements' commit, and no other action may slip in between. */
+  private chain: Promise<unknown> = Promise.resolve()
+
+  constructor (private readonly o: TaskActionsOptions) {}
+
+  apply (associate: Associate, deviceId: string, actions: ActionInput[]): Promise<ActionResult[]> {
+    const run = this.chain.then(() => this.applyNow(associate, deviceId, actions))
+    this.chain = run.catch(() => {})
+    return run
+  }
+
+  private async applyNow (associate: Associate, deviceId: string, actions: ActionInput[]): Promise<ActionResult[]> {
+    const nowMs = this.o.clock.now()
+    const timeOf = (a: ActionInput): number => {
+      const ms = a.at === undefined ? NaN : Date.parse(a.at)
+      return Number.isFinite(ms) ? ms : nowMs
+    }
+    const order = actions.map((a, i) => i).sort((i, j) =>
+      timeOf(actions[i]) - timeOf(actions[j]) || ORDER[actions[i].action] - ORDER[actions[j].action] || i - j)
+    const results: ActionResult[] = new Array(actions.length)
+    for (const i of order) {
+      const a = actions[i]
+      const base = { index: i, actionId: a.actionId, taskId: a.taskId }
+      const first = this.recorded(deviceId, a.actionId)
+      if (first) { results[i] = { ...base, status: 'duplicate', first }; continue }
+      let outcome: Outcome
+      try {
+        outcome = await this.one(associate, deviceId, a, timeOf(a))
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err
+        outcome = err.outcome
+        this.record(associate.id, deviceId, a, outcome)
+      }
+      results[i] = { ...base, ...outcome }
+    }
+    return results
+  }
+
+  private recorded (deviceId: string, actionId: string): Outcome | undefined {
+    const r = this.o.db.prepare('SELECT outcome FROM task_actions WHERE device_id = ? AND action_id = ?').get(deviceId, actionId) as { outcome: string } | undefined
+    return r ? JSON.parse(r.outcome) as Outcome : undefined
+  }
+
+  private record (associateId: string, deviceId: string, a: ActionInput, outcome: Outcome): void {
+    this.o.db.prepare(`INSERT INTO task_actions (associate_id, device_id, action_id, task_id, action, at, applied_at, outcome)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(associateId, deviceId, a.actionId, a.taskId, a.action, a.at ?? null,
+      new Date(this.o.clock.now()).toISOString(), JSON.stringify(outcome))
+  }
+
+  /** Decides and applies one action; a refusal is thrown as Refusal. */
+  private async one (associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
+    const task = this.o.tasks.get(a.taskId)
+    if (!task) throw refuse('rejected', new EdgeError(Errors.TASK_UNKNOWN, `task ${a.taskId} does not exist`))
+    checkAllowed(task, associate.id, a.action)
+    const at = new Date(atMs).toISOString()
+    if (a.action === 'complete') return await this.complete(task, associate, deviceId, a, atMs)
+    if ((a.action === 'claim' && task.state !== 'open') || (a.action === 'start' && task.state === 'started')) {
+      // Already the associate's (claimed on another handheld, or a second tap): nothing changes.
+      return this.applied(associate.id, deviceId, a, task.id, task.version, {})
+    }
+    const set: Record<string, unknown> = a.action === 'claim'
+      ? { state: 'claimed', assignee: associate.id, claimed_at: at }
+      : a.action === 'start'
+        ? { state: 'started', assignee: associate.id, claimed_at: task.claimedAt ?? at, started_at: at }
+        : { state: 'open', assignee: null, claimed_at: null, started_at: null }
+    return this.applied(associate.id, deviceId, a, task.id, task.version, set)
+  }
+
+  private async complete (task: Task, associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
+    const r = a.result ?? {}
+    for (const [k, v] of Object.entries({ moved: r.moved, found: r.found, laborMin: r.laborMin })) {
+      if (v !== undefined && (!Number.isFinite(v) || v < 0 || v > this.o.maxQty)) {
+        throw refuse('rejected', new EdgeError(Errors.BAD_QTY, `result.${k} = ${v} is negative or over the limit of ${this.o.maxQty}`))
+      }
+    }
+    const asked = task.qty ?? 0
+    const moved = task.kind === 'fill' ? r.moved ?? asked : r.moved ?? 0
+    const found = r.found ?? (task.kind === 'fill' ? moved : undefined)
+    if (found !== undefined && task.kind === 'fill' && moved > found) {
+      throw refuse('rejected', new EdgeError(Errors.BAD_QTY, `moved ${moved} but found only ${found}`))
+    }
+    const at = new Date(atMs).toISOString()
+    let events: string[] = []
+    if (task.kind === 'fill') {
+      try {
+        events = await postFillMovements(this.o.ingest, { task, moved, associateId: associate.id, deviceId, at })
+      } catch (err) {
+        if (isEdgeError(err) && err.statusCode < 500) throw refuse('rejected', err)
+        throw err
+      }
+    }
+    const result = { moved, found: found ?? null, laborMin: laborMinutes(task, r.laborMin, atMs), note: r.note ?? null, events }
+    const raised: number[] = []
+    const outcome = this.applied(associate.id, deviceId, a, task.id, task.version,
+      { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
+      () => {
+        if (task.kind === 'fill' && found !== undefined && found < asked) {
+          // The backroom record said there was enough: the bin (or the shelf, if no bin was named) gets counted.
+          const count = this.o.tasks.create({
+            kind: 'count',
+            sku: task.sku,
+            location: task.fromLocation ?? task.location,
+            value: task.value,
+            laborMin: 3, // minutes: one bin count
+            why: { rule: 'short_fill', text: `fill found ${found} of ${asked}`, fillTaskId: task.id, found, asked },
+            lineage: events
+          })
+          raised.push(count.id)
+        }
+      })
+    return raised.length ? { ...outcome, raised } : outcome
+  }
+
+  /**
+   * Writes the change and the action in one transaction, if the task is still at `version` (it
+   * was read before an await); otherwise the action is a conflict.
+   */
+  private applied (associateId: string, deviceId: string, a: ActionInput, taskId: number, version: number, set: Record<string, unknown>, also?: () => void): Outcome {
+    const now = new Date(this.o.clock.now()).toISOString()
+    return this.o.db.transaction((): Outcome => {
+      const cols = Object.keys(set)
+      const changed = cols.length === 0
+        ? this.o.db.prepare('UPDATE tasks SET last_action_at = ? WHERE id = ? AND version = ?').run(now, taskId, version).changes
+        : this.o.db.prepare(`UPDATE tasks SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, last_action_at = @now, version = version + 1, updated_at = @now
+            WHERE id = @id AND version = @version`).run({ ...set, now, id: taskId, version }).changes
+      let outcome: Outcome
+      if (changed === 0) {
+        const t = this.o.tasks.must(taskId)
+        outcome = { status: 'conflict', task: brief(t), error: { code: Errors.TASK_CONFLICT.code, message: `task ${taskId} changed while the action was applied`, details: { state: t.state, assignee: t.assignee } } }
+      } else {
+        also?.()
+        outcome = { status: 'accepted', task: brief(this.o.tasks.must(taskId)) }
+      }
+      this.record(associateId, deviceId, a, outcome)
+      return outcome
+    })()
+  }
+}
+
+function brief (t: Task): NonNullable<Outcome['task']> {
+  return { id: t.id, state: t.state, version: t.version, assignee: t.assignee }
+}
+
+function refuse (status: 'conflict' | 'rejected', err: EdgeError): Refusal {
+  return new Refusal({ status, error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } })
+}
+
+/** The state rules: who may do what to a task in which state. Throws a Refusal when not allowed. */
+function checkAllowed (t: Task, who: string, action: TaskAction): void {
+  if (t.state === 'cancelled') {
+    throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} was cancelled: ${t.cancelReason ?? 'no reason given'}`, { state: t.state, at: t.updatedAt, reason: t.cancelReason }))
+  }
+  if (t.state === 'done') {
+    const by = t.assignee === who ? 'you' : t.assignee
+    throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} was already completed by ${by} at ${t.doneAt}`, { state: t.state, by: t.assignee, at: t.doneAt }))
+  }
+  if (t.state !== 'open' && t.assignee !== who) {
+    throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} is ${t.state} by ${t.assignee} since ${t.claimedAt}`, { state: t.state, by: t.assignee, at: t.claimedAt }))
+  }
+  if (t.state === 'open' && (action === 'complete' || action === 'release')) {
+    throw refuse('rejected', new EdgeError(Errors.TASK_STATE, `task ${t.id} is open: claim it before you ${action} it`, { state: t.state }))
+  }
+}

@@ -1,0 +1,122 @@
+// The tasks table: create, refresh a fill in place, cancel, read, and the state changes the action
+// handler decides on. Writes are small synchronous transactions on the main connection (like the
+// device registry and the model registry), not the journal thread: a task row changes once per
+// associate action, not once per event, and the inventory movements a completion causes do go
+// through ingest and the journal thread (complete.ts).
+
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../../core/clock.js'
+import { EdgeError, Errors } from '../../core/errors.js'
+import { toTask, type Task, type TaskDraft, type TaskKind, type TaskRow, type TaskState } from './types.js'
+
+export interface TaskFilter {
+  state?: TaskState
+  kind?: TaskKind
+  sku?: string
+  location?: string
+  assignee?: string
+  limit?: number
+}
+
+export class TaskStore {
+  constructor (private readonly db: Database, private readonly clock: Clock) {}
+
+  private now (): string { return new Date(this.clock.now()).toISOString() }
+
+  get (id: number): Task | undefined {
+    const r = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined
+    return r ? toTask(r) : undefined
+  }
+
+  /** The task or EDGE_ERR_TASK_UNKNOWN. */
+  must (id: number): Task {
+    const t = this.get(id)
+    if (!t) throw new EdgeError(Errors.TASK_UNKNOWN, `task ${id} does not exist`)
+    return t
+  }
+
+  list (f: TaskFilter = {}): Task[] {
+    const where: string[] = []
+    const args: unknown[] = []
+    for (const [col, v] of [['state', f.state], ['kind', f.kind], ['sku', f.sku], ['location', f.location], ['assignee', f.assignee]] as const) {
+      if (v !== undefined) { where.push(`${col} = ?`); args.push(v) }
+    }
+    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY value DESC, id LIMIT ?`
+    return (this.db.prepare(sql).all(...args, f.limit ?? 500) as TaskRow[]).map(toTask)
+  }
+
+  /** Open tasks best first (value per labor minute, then the earliest deadline), and the ones `assignee` holds. */
+  offered (assignee: string, limit: number): { open: Task[], mine: Task[] } {
+    const open = (this.db.prepare(`SELECT * FROM tasks WHERE state = 'open'
+      ORDER BY value DESC, deadline IS NULL, deadline, id LIMIT ?`).all(limit) as TaskRow[]).map(toTask)
+    const mine = (this.db.prepare(`SELECT * FROM tasks WHERE assignee = ? AND state IN ('claimed', 'started')
+      ORDER BY value DESC, id`).all(assignee) as TaskRow[]).map(toTask)
+    return { open, mine }
+  }
+
+  /** A new task of any kind (a fill goes through upsertFill: one live fill per SKU-location). */
+  create (d: TaskDraft): Task {
+    if (d.kind === 'fill') return this.upsertFill(d).task
+    return this.insert(d)
+  }
+
+  private insert (d: TaskDraft): Task {
+    const now = this.now()
+    const r = this.db.prepare(`INSERT INTO tasks (kind, sku, location, from_location, qty, value, labor_min, deadline, why, lineage, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(d.kind, d.sku, d.location, d.fromLocation ?? null, d.qty ?? null, d.value ?? 0,
+      d.laborMin ?? 0, d.deadline ?? null, JSON.stringify(d.why ?? {}), JSON.stringify(d.lineage ?? []), now, now)
+    return this.get(Number(r.lastInsertRowid))!
+  }
+
+  /**
+   * The fill of a SKU-location: a new one, or the live one updated in place (quantity, value, why,
+   * bin, deadline; lineage grows). An associate already on it keeps it.
+   */
+  upsertFill (d: TaskDraft): { task: Task, created: boolean } {
+    return this.db.transaction(() => {
+      const live = this.db.prepare(`SELECT * FROM tasks WHERE kind = 'fill' AND sku = ? AND location = ? AND state IN ('open', 'claimed', 'started')`)
+        .get(d.sku, d.location) as TaskRow | undefined
+      if (!live) return { task: this.insert({ ...d, kind: 'fill' }), created: true }
+      const lineage = [...new Set([...(JSON.parse(live.lineage) as string[]), ...(d.lineage ?? [])])]
+      this.db.prepare(`UPDATE tasks SET qty = ?, value = ?, labor_min = ?, why = ?, lineage = ?, from_location = ?, deadline = ?,
+          version = version + 1, updated_at = ? WHERE id = ?`)
+        .run(d.qty ?? live.qty, d.value ?? live.value, d.laborMin ?? live.labor_min, JSON.stringify(d.why ?? JSON.parse(live.why)),
+          JSON.stringify(lineage), d.fromLocation ?? live.from_location, d.deadline ?? live.deadline, this.now(), live.id)
+      return { task: this.get(live.id)!, created: false }
+    })()
+  }
+
+  /** No longer needed (the shelf was filled, the gap cleared): cancelled with the reason. */
+  cancel (id: number, reason: string): Task {
+    const t = this.must(id)
+    if (t.state === 'done' || t.state === 'cancelled') {
+      throw new EdgeError(Errors.TASK_STATE, `task ${id} is already ${t.state}`, { state: t.state, at: t.doneAt ?? t.updatedAt })
+    }
+    this.db.prepare(`UPDATE tasks SET state = 'cancelled', cancel_reason = ?, version = version + 1, updated_at = ? WHERE id = ?`).run(reason, this.now(), id)
+    return this.get(id)!
+  }
+
+  /**
+   * Claimed tasks with no action for `staleMin` minutes of the server clock go back to the pool.
+   * Returns the ids released.
+   */
+  releaseStale (staleMin: number): number[] {
+    const nowMs = this.clock.now()
+    const before = new Date(nowMs - staleMin * 60_000).toISOString()
+    return this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT id, assignee FROM tasks WHERE state = 'claimed' AND last_action_at < ?`).all(before) as Array<{ id: number, assignee: string }>
+      const now = new Date(nowMs).toISOString()
+      for (const r of rows) {
+        this.db.prepare(`UPDATE tasks SET state = 'open', assignee = NULL, claimed_at = NULL, version = version + 1, updated_at = ? WHERE id = ?`).run(now, r.id)
+        this.audit('system', 'task.release_stale', r.id, { assignee: r.assignee, staleMin })
+      }
+      return rows.map((r) => r.id)
+    })()
+  }
+
+  /** One row of the audit log (migration 004) about a task. */
+  audit (actor: string, action: string, taskId: number, detail: Record<string, unknown>): void {
+    this.db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(this.now(), actor, action, `task:${taskId}`, JSON.stringify(detail))
+  }
+}
