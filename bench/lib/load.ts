@@ -5,7 +5,7 @@
 // omission; a burst sends a fixed number per device.
 
 import { RawClient, type Endpoint } from './client.js'
-import type { BenchDevice, Traffic } from './data.js'
+import type { BenchDevice } from './data.js'
 import { mqttString, publishSize, writePublish } from './wire.js'
 
 export interface Conn {
@@ -32,6 +32,13 @@ export interface FleetOptions {
   keepaliveS: number
   /** Connections opened at once. */
   concurrency?: number
+}
+
+/** What a fleet publishes: one payload per call for the device's stream (data.ts Traffic, or a bench's own mix). */
+export interface PayloadSource {
+  next (dev: BenchDevice): string
+  /** Canonical events the last payload becomes (a POS basket is one per line). */
+  lastEvents: number
 }
 
 type Mode = 'idle' | 'closed' | 'drain'
@@ -72,9 +79,9 @@ export class Fleet {
   private drainWaiters: Array<() => void> = []
   inflightTotal = 0
 
-  constructor (readonly traffic: Traffic) {}
+  constructor (readonly traffic: PayloadSource) {}
 
-  static async connect (ep: Endpoint, devices: BenchDevice[], traffic: Traffic, o: FleetOptions): Promise<Fleet> {
+  static async connect (ep: Endpoint, devices: BenchDevice[], traffic: PayloadSource, o: FleetOptions): Promise<Fleet> {
     const fleet = new Fleet(traffic)
     const concurrency = o.concurrency ?? 64
     let next = 0

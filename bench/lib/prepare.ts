@@ -40,7 +40,7 @@ export function prepareDataDir (dataDir: string, skus: number, deviceCount: numb
   }
 }
 
-function readDevices (file: string): BenchDevice[] {
+export function readDevices (file: string): BenchDevice[] {
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { profileId: string, secret: string }>
   return Object.entries(secrets).map(([id, s]) => {
     const kind = (Object.keys(PROFILE_OF) as Array<keyof typeof PROFILE_OF>).find((k) => PROFILE_OF[k].profileId === s.profileId)!
