@@ -140,7 +140,6 @@ export class Monitor {
   /** Reports over the window ending at nowMs, and the gauges set from them. */
   report (nowMs: number, active: { sha256: string } | null, candidate: { sha256: string } | null): MonitoringReport {
     this.window.trim(nowMs)
-    const { metrics } = this.o
     const fair = (o: Outcome): boolean => CALIBRATION_SOURCES.has(o.source)
     const out: MonitoringReport = {
       window: { from: new Date(nowMs - this.o.windowMs).toISOString(), to: new Date(nowMs).toISOString(), confirmations: this.window.size, horizonH: HORIZON_H },
@@ -153,16 +152,33 @@ export class Monitor {
       allSources: { bySource: this.bySource(), active: active ? this.window.report(active.sha256) : null, rules: this.window.report('rules') },
       drift: this.drift
     }
-    const gauge = (role: string, r: ScorerReport | null): void => {
-      for (const [g, v] of [[metrics.riskModelAuc, r?.auc], [metrics.riskModelBrier, r?.brier], [metrics.riskCalibrationGap, r?.calibrationGap]] as const) {
-        if (v === null || v === undefined) g.remove({ role })
-        else g.set({ role }, v)
-      }
-    }
-    gauge('active', out.active)
-    gauge('candidate', out.candidate)
-    gauge('rules', out.rules)
+    this.gauge('active', out.active)
+    this.gauge('candidate', out.candidate)
+    this.gauge('rules', out.rules)
     return out
+  }
+
+  /**
+   * Only the /metrics gauges, after each full rescoring: the three reports they need, with a turn
+   * of the event loop between them (a week of confirmations takes tens of milliseconds each).
+   */
+  async refreshGauges (nowMs: number, active: { sha256: string } | null, candidate: { sha256: string } | null): Promise<void> {
+    this.window.trim(nowMs)
+    const fair = (o: Outcome): boolean => CALIBRATION_SOURCES.has(o.source)
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+    this.gauge('active', active ? this.window.report(active.sha256, [], fair) : null)
+    await turn()
+    this.gauge('candidate', candidate ? this.window.report(candidate.sha256, [], fair) : null)
+    await turn()
+    this.gauge('rules', this.window.report('rules', [], fair))
+  }
+
+  private gauge (role: string, r: ScorerReport | null): void {
+    const { metrics } = this.o
+    for (const [g, v] of [[metrics.riskModelAuc, r?.auc], [metrics.riskModelBrier, r?.brier], [metrics.riskCalibrationGap, r?.calibrationGap]] as const) {
+      if (v === null || v === undefined) g.remove({ role })
+      else g.set({ role }, v)
+    }
   }
 }
 

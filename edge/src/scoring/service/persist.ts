@@ -11,6 +11,8 @@ import { featureBlob, topOf, type RiskScore } from './current.js'
 const ROWS_PER_WRITE = 5000
 /** Rows built (explained: ~20 microseconds each) between turns of the event loop. */
 const ROWS_PER_TURN = 500
+/** Rows compared with what was last written (~1 microsecond each) between turns. */
+const SIGNED_PER_TURN = 5000
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 const iso = (ms: number): string => new Date(ms).toISOString()
 
@@ -31,14 +33,21 @@ function signature (s: RiskScore): string {
 export async function flushRisk (o: { writer: Pick<JournalWriter, 'write'>, scores: RiskScore[], outcomes: Outcome[], written: Map<string, string>, pruneBefore: string | null }): Promise<void> {
   const changed: RiskScore[] = []
   const sigs: string[] = []
-  for (const s of o.scores) {
+  for (let i = 0; i < o.scores.length; i++) {
+    const s = o.scores[i]
     const k = `${s.sku}\u0000${s.location}`
     const sig = signature(s)
+    if ((i + 1) % SIGNED_PER_TURN === 0) await yieldTurn()
     if (o.written.get(k) === sig) continue
     changed.push(s)
     sigs.push(sig)
   }
-  const outcomes: RiskOutcomeRow[] = o.outcomes.map((x) => [iso(x.atMs), x.sku, x.location, x.category, x.empty, x.source, iso(x.scoredAtMs), x.score, x.scorer, JSON.stringify(x.scores)])
+  const outcomes: RiskOutcomeRow[] = []
+  for (let i = 0; i < o.outcomes.length; i++) {
+    const x = o.outcomes[i]
+    outcomes.push([iso(x.atMs), x.sku, x.location, x.category, x.empty, x.source, iso(x.scoredAtMs), x.score, x.scorer, JSON.stringify(x.scores)])
+    if ((i + 1) % SIGNED_PER_TURN === 0) await yieldTurn()
+  }
   let prune = o.pruneBefore
   for (let i = 0; i < Math.max(changed.length, outcomes.length, 1); i += ROWS_PER_WRITE) {
     const rows: RiskScoreRow[] = []

@@ -56,6 +56,9 @@ export interface RiskServiceOptions {
   metrics: Metrics
 }
 
+/** One turn of the event loop: long jobs give way to PUBACKs, the fast tier and HTTP between steps. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 export interface LastPass { tier: 'fast' | 'slow', at: string, ms: number, scored: number, model: number, rules: number }
 
 export class RiskService {
@@ -225,10 +228,13 @@ export class RiskService {
     const res = await this.pass(keys, 'slow', counter ? (x, off) => counter.add(x, off) : undefined)
     const ms = performance.now() - started
     this.lastSlow = { tier: 'slow', at: new Date(nowMs).toISOString(), ms: round(ms), ...res }
+    await turn()
     if (counter && active) this.monitor.finishDrift(counter, active.card, nowMs)
     this.log.debug({ ...this.lastSlow }, 'shelf risk rescored')
     this.watchFile(active)
-    this.refreshGauges(nowMs)
+    await turn()
+    await this.refreshGauges(nowMs)
+    await turn()
     await this.flush()
     return res
   }
@@ -281,13 +287,13 @@ export class RiskService {
   }
 
   /** Scorer counts and monitoring gauges, after each full pass. */
-  private refreshGauges (nowMs: number): void {
+  private async refreshGauges (nowMs: number): Promise<void> {
     const a = this.slots.active
     const t = this.scores.tally()
     for (const [scorer, n] of Object.entries(t.scorer)) this.o.metrics.riskScorer.set({ scorer }, n)
     this.o.metrics.riskRulesReason.reset()
     for (const [reason, n] of Object.entries(t.reason)) this.o.metrics.riskRulesReason.set({ reason }, n)
-    this.monitor.report(nowMs, a?.model ?? null, this.slots.candidate?.model ?? null)
+    await this.monitor.refreshGauges(nowMs, a?.model ?? null, this.slots.candidate?.model ?? null)
   }
 
   private watchFile (active: Slot['model'] | null): void {
