@@ -27,6 +27,7 @@ import { openDatabase, type Database } from './store/db.js'
 import { DeviceRegistry } from './store/devices.js'
 import { Associates } from './store/associates.js'
 import { TaskService } from './decisions/tasks/service.js'
+import { FillDetector } from './decisions/fill-detector.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -139,6 +140,9 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const tasks = new TaskService({ config, db, ingest, clock, scheduler: time.scheduler, log: log.child({ module: 'tasks' }), zoneOf: (id) => catalog.location(id)?.zone })
     tasks.start()
     undo.push(() => tasks.stop())
+    // Every rescoring (fast tier per batch, slow tier on its cron) turns shelf risk and the record into fill tasks.
+    const fills = new FillDetector({ config, scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
+    risk.onScored((keys) => { fills.detect(keys) })
     const associates = new Associates(db, () => clock.now())
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })

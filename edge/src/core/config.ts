@@ -65,6 +65,8 @@ export interface EdgeConfig {
   riskBatchRows: number
   /** A claimed or started task with no action for this many minutes returns to the pool (server clock). */
   taskClaimStaleMin: number
+  /** A shelf whose risk score reaches this gets a fill task (if the backroom holds stock); its open fill is cancelled below half of it. */
+  fillRiskThreshold: number
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
 }
@@ -124,6 +126,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskWindowDays: { kind: 'number', default: 7, min: 0.01, max: 90, allowed: 'a number 0.01-90 (days)' },
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
+  fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
   associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' }
 }
 

@@ -54,6 +54,16 @@ export class TaskStore {
     return { open, mine }
   }
 
+  /** Every live fill (open, claimed or started): at most one per SKU-location. */
+  liveFills (): Task[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE kind = 'fill' AND state IN ('open', 'claimed', 'started')`).all() as TaskRow[]).map(toTask)
+  }
+
+  /** Runs `fn` in one transaction (a detector's many small writes commit once). */
+  batch<T> (fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
   /** A new task of any kind (a fill goes through upsertFill: one live fill per SKU-location). */
   create (d: TaskDraft): Task {
     if (d.kind === 'fill') return this.upsertFill(d).task

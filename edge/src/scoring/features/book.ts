@@ -173,6 +173,15 @@ export class FeatureBook {
     return l?.positioned ? { onHand: l.onHand, inTransit: l.inTransit } : { onHand: 0, inTransit: 0 }
   }
 
+  /** The mirrored positions of one SKU (every location kind), in the book's order. */
+  positionsOf (sku: string): Array<{ location: string, onHand: number, inTransit: number }> {
+    const s = this.states.get(sku)
+    if (!s) return []
+    const out: Array<{ location: string, onHand: number, inTransit: number }> = []
+    for (const l of s.locs) if (l.positioned) out.push({ location: l.location, onHand: l.onHand, inTransit: l.inTransit })
+    return out
+  }
+
   /** Every mirrored position (a row of the positions table), sorted by sku then location. */
   positions (): Array<{ sku: string, location: string, onHand: number, inTransit: number }> {
     const out: Array<{ sku: string, location: string, onHand: number, inTransit: number }> = []

@@ -59,6 +59,9 @@ export interface RiskServiceOptions {
 /** One turn of the event loop: long jobs give way to PUBACKs, the fast tier and HTTP between steps. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+/** Told which SKU-locations a pass just rescored (their scores are in `scores`); must be quick and synchronous. */
+export type ScoredListener = (keys: ReadonlyArray<FeatureKey>, tier: 'fast' | 'slow') => void
+
 export interface LastPass { tier: 'fast' | 'slow', at: string, ms: number, scored: number, model: number, rules: number }
 
 export class RiskService {
@@ -86,6 +89,7 @@ export class RiskService {
   private stopped = false
   lastSlow: LastPass | null = null
   lastFast: LastPass | null = null
+  private readonly listeners: ScoredListener[] = []
 
   constructor (private readonly o: RiskServiceOptions) {
     this.log = o.log
@@ -102,6 +106,17 @@ export class RiskService {
       calibrationMinCount: o.config.riskCalibrationMinCount
     })
     this.tokens = o.config.riskFastMaxPerSecond
+  }
+
+  /** Calls `fn` after every fast-tier batch and every full pass with the keys rescored (the decisions hang off this). */
+  onScored (fn: ScoredListener): void {
+    this.listeners.push(fn)
+  }
+
+  private tell (keys: ReadonlyArray<FeatureKey>, tier: 'fast' | 'slow'): void {
+    for (const fn of this.listeners) {
+      try { fn(keys, tier) } catch (err) { this.log.error({ err, tier }, 'scored listener failed') }
+    }
   }
 
   /** Loads the models and the monitoring window, schedules the slow tier; the first full pass is started, not awaited. */
@@ -168,8 +183,10 @@ export class RiskService {
           this.pending.delete(k)
         }
         const started = performance.now()
-        const res = await this.pass(batch.map((b) => b.key), 'fast')
+        const keys = batch.map((b) => b.key)
+        const res = await this.pass(keys, 'fast')
         const done = performance.now()
+        this.tell(keys, 'fast')
         for (const b of batch) this.o.metrics.riskFastLatency.observe((done - b.since) / 1000)
         this.lastFast = { tier: 'fast', at: new Date(this.o.clock.now()).toISOString(), ms: round(done - started), ...res }
       }
@@ -228,6 +245,8 @@ export class RiskService {
     const res = await this.pass(keys, 'slow', counter ? (x, off) => counter.add(x, off) : undefined)
     const ms = performance.now() - started
     this.lastSlow = { tier: 'slow', at: new Date(nowMs).toISOString(), ms: round(ms), ...res }
+    await turn()
+    if (!this.stopped) this.tell(keys, 'slow')
     await turn()
     if (counter && active) this.monitor.finishDrift(counter, active.card, nowMs)
     this.log.debug({ ...this.lastSlow }, 'shelf risk rescored')
