@@ -2,6 +2,7 @@
 // none) at riskModelPath, a handheld to post events with, and helpers that read the API.
 
 import type { EdgeConfig } from '../../src/core/config.js'
+import type { RiskView } from '../../src/scoring/service/views.js'
 import type { Log } from '../../src/core/log.js'
 import type { Clock } from '../../src/core/clock.js'
 import { basic, postEvents, type PostResult } from '../http/api.js'
@@ -10,23 +11,7 @@ import { treeModel, writeModel } from './models.js'
 
 interface Tap { teardown (fn: () => unknown): void }
 
-export interface RiskView {
-  sku: string
-  location: string
-  category: string | null
-  score: number
-  scorer: 'model' | 'rules'
-  version: string
-  modelVersion: string | null
-  reason: string | null
-  reasonDetail: string | null
-  why: Array<{ feature: string, value: number, contribution: number }>
-  modelScore: number | null
-  rulesScore: number
-  candidate: { version: string, score: number } | null
-  scoredAt: string
-  tier: 'fast' | 'slow'
-}
+export type { RiskView } from '../../src/scoring/service/views.js'
 
 export interface RiskHarness {
   server: TestServer

@@ -6,6 +6,7 @@
 // scores. Scores live in memory (current.ts) for the API; models in slots.ts.
 
 import type { Clock } from '../../core/clock.js'
+import type { EdgeConfig } from '../../core/config.js'
 import { EdgeError, Errors } from '../../core/errors.js'
 import type { Log } from '../../core/log.js'
 import type { Metrics } from '../../core/metrics.js'
@@ -30,15 +31,8 @@ export interface RiskBook extends FeatureSource {
   record (sku: string, location: string): { onHand: number, inTransit: number }
 }
 
-export interface RiskConfig {
-  riskCalibrationBound: number
-  riskCalibrationMinCount: number
-  riskRangeTolerance: number
-  riskSlowCron: string
-  riskFastMaxPerSecond: number
-  riskWindowDays: number
-  riskBatchRows: number
-}
+/** The config keys scoring reads (edge/src/core/config.ts). */
+export type RiskConfig = Pick<EdgeConfig, 'riskCalibrationBound' | 'riskCalibrationMinCount' | 'riskRangeTolerance' | 'riskSlowCron' | 'riskFastMaxPerSecond' | 'riskWindowDays' | 'riskBatchRows'>
 
 export interface RiskServiceOptions {
   config: RiskConfig
