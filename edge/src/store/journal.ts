@@ -4,7 +4,8 @@
 
 import type { Database } from 'better-sqlite3'
 import type { CanonicalEvent, EventType } from '../core/event.js'
-import { MOVING_TYPES, effectsOf, movementOf, type Bucket } from './effects.js'
+import { MOVING_TYPES, effectsOf, movementOf, type Bucket, type Change } from './effects.js'
+import { OutboxRows } from './outbox-rows.js'
 import { RiskRows, type RiskEntry } from './risk-rows.js'
 
 export interface DeadLetter {
@@ -61,6 +62,7 @@ export class Journal {
   private readonly insertDead
   private readonly updatePresence
   private readonly risk
+  private readonly outbox
   private readonly tx
 
   constructor (db: Database) {
@@ -78,6 +80,7 @@ export class Journal {
       (received_at, device_id, transport, channel, reason, detail, gtin, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     this.updatePresence = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
     this.risk = new RiskRows(db)
+    this.outbox = new OutboxRows(db)
     this.tx = db.transaction((entries: readonly BatchEntry[]) => entries.map((e) => this.writeOne(e)))
   }
 
@@ -134,6 +137,38 @@ export class Journal {
     }
     for (const [location, p] of cache) {
       this.upsertPosition.run({ sku, location, ...p, seq, at: occurredAt })
+    }
+    this.toErp(row, seq, changes, cache)
+  }
+
+  /**
+   * What the ERP books, in this same transaction: a count that changed the record or an adjustment
+   * (inventory_adjustment), and a receipt. Sales and shelf moves stay in the store: the ERP gets
+   * sales from the POS, and backroom-to-shelf moves do not change what the store holds.
+   */
+  private toErp (row: EventRow, seq: number, changes: readonly Change[], after: ReadonlyMap<string, PositionRow>): void {
+    const [deviceId, eventId, type, storeId, occurredAt, receivedAt, sku] = row
+    const c = changes[0]
+    if (sku === null || c === undefined || c.bucket !== 'on_hand') return
+    const lineage = { storeId, deviceId, eventId, eventSeq: seq }
+    if ((type === 'cycle_count' || type === 'adjust') && c.delta !== 0) {
+      this.outbox.add({
+        eventId: `adj:${deviceId}:${eventId}`,
+        type: 'inventory_adjustment',
+        sku,
+        payload: { sku, location: c.location, delta: c.delta, balance: after.get(c.location)?.on_hand ?? null, reason: c.reason, ...lineage },
+        occurredAt,
+        createdAt: receivedAt
+      })
+    } else if (type === 'receipt' && c.delta !== 0) {
+      this.outbox.add({
+        eventId: `rcpt:${deviceId}:${eventId}`,
+        type: 'receipt',
+        sku,
+        payload: { sku, location: c.location, qty: c.delta, asn: row[10] === '{}' ? null : (JSON.parse(row[10]) as { asn?: unknown }).asn ?? null, ...lineage },
+        occurredAt,
+        createdAt: receivedAt
+      })
     }
   }
 }

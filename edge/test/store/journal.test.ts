@@ -6,6 +6,7 @@ import { silentLog } from '../../src/core/log.js'
 import { openDatabase, type Database } from '../../src/store/db.js'
 import { importMasterData } from '../../src/store/import/index.js'
 import { Journal } from '../../src/store/journal.js'
+import { OutboxRows } from '../../src/store/outbox-rows.js'
 import { Queries } from '../../src/store/queries.js'
 import { FIXTURES, tempDir } from '../helpers/server.js'
 
@@ -112,4 +113,28 @@ t.test('a failing batch commits nothing', async (t) => {
   ]), /disk says no/)
   t.equal(q.events({ limit: 10 }).length, 0)
   t.equal(onHand(q, 'FOODS_1_001', 'A01-1').onHand, 10)
+})
+
+t.test('what the ERP books goes to the outbox in the same transaction: counted corrections, adjustments, receipts', async (t) => {
+  const { db, journal } = setup(t)
+  const outbox = new OutboxRows(db)
+  journal.write([
+    { kind: 'event', event: ev({ id: 'c1', type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 6 }) },
+    { kind: 'event', event: ev({ id: 'c2', type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 6 }) },
+    { kind: 'event', event: ev({ id: 's1', type: 'sale', sku: 'FOODS_1_001', location: 'A01-1', qty: 1 }) },
+    { kind: 'event', event: ev({ id: 'a1', type: 'adjust', sku: 'FOODS_1_001', location: 'A01-1', qty: -2, data: { reason: 'damage' } }) },
+    { kind: 'event', event: ev({ id: 'r1', type: 'receipt', sku: 'FOODS_1_001', location: 'RCV', qty: 24, data: { asn: 'ASN-9' } }) }
+  ])
+  // A replayed count is a duplicate in the journal and adds nothing to the outbox.
+  journal.write([{ kind: 'event', event: ev({ id: 'c1', type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 6 }) }])
+  const rows = outbox.after(0, 10)
+  t.same(rows.map((r) => [r.type, r.lane, r.eventId]), [
+    ['inventory_adjustment', 'urgent', 'adj:hh-1:c1'],
+    ['inventory_adjustment', 'urgent', 'adj:hh-1:a1'],
+    ['receipt', 'normal', 'rcpt:hh-1:r1']
+  ], 'the second count changed nothing and the sale is not the ERP\'s')
+  t.match(rows[0].payload, { sku: 'FOODS_1_001', location: 'A01-1', delta: -4, balance: 6, reason: 'count', deviceId: 'hh-1', eventId: 'c1' })
+  t.match(rows[1].payload, { delta: -2, balance: 3, reason: 'adjust:damage' })
+  t.match(rows[2].payload, { qty: 24, location: 'RCV', asn: 'ASN-9' })
+  t.ok(rows[0].seq < rows[1].seq && rows[1].seq < rows[2].seq, 'sequence numbers increase')
 })

@@ -4,6 +4,7 @@ import * as m002 from './002-lean-event-indexes.js'
 import * as m003 from './003-master-data-version.js'
 import * as m004 from './004-shelf-risk.js'
 import * as m005 from './005-tasks.js'
+import * as m006 from './006-outbox.js'
 
 export interface Migration {
   version: number
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006]

@@ -1,0 +1,69 @@
+// Rows of the ERP-bound outbox (migration 006), written by whoever makes the change the ERP must
+// hear about, inside that change's own transaction: the journal for counted corrections,
+// adjustments and receipts; the decision core for discrepancies and approved orders. The sender
+// (outbox/, issue 7) only reads and deletes them.
+
+import type { Database } from 'better-sqlite3'
+
+/** What the ERP is told. Stable names: the relay and the ERP mapping key on them. */
+export const OUTBOX_TYPES = ['inventory_adjustment', 'receipt', 'receiving_discrepancy', 'order'] as const
+export type OutboxType = typeof OUTBOX_TYPES[number]
+
+/** Lanes in the order they are sent: urgent before normal before telemetry. */
+export const OUTBOX_LANES = ['urgent', 'normal', 'telemetry'] as const
+export type OutboxLane = typeof OUTBOX_LANES[number]
+
+/** Which lane each type travels in: what moves money or stock the ERP books goes first. */
+export const LANE_OF: Readonly<Record<OutboxType, OutboxLane>> = {
+  inventory_adjustment: 'urgent',
+  order: 'urgent',
+  receipt: 'normal',
+  receiving_discrepancy: 'normal'
+}
+
+export interface OutboxEntry {
+  /** Idempotency key: derived from the cause, so writing the same cause twice adds one row. */
+  eventId: string
+  type: OutboxType
+  sku: string | null
+  payload: Record<string, unknown>
+  /** Event time of the cause, ISO 8601. */
+  occurredAt: string
+  /** When the store wrote it (the server clock); defaults to the clock given to the constructor. */
+  createdAt?: string
+}
+
+export interface OutboxRow {
+  seq: number
+  eventId: string
+  type: OutboxType
+  lane: OutboxLane
+  sku: string | null
+  payload: Record<string, unknown>
+  occurredAt: string
+  createdAt: string
+}
+
+export class OutboxRows {
+  private readonly insert
+  private readonly list
+
+  constructor (db: Database, private readonly now: () => string = () => new Date().toISOString()) {
+    this.insert = db.prepare(`INSERT OR IGNORE INTO outbox (event_id, type, lane, sku, payload, occurred_at, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    this.list = db.prepare(`SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox
+      WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
+  }
+
+  /** Adds one row unless its event id is already there; true when added. Call inside the cause's transaction. */
+  add (e: OutboxEntry): boolean {
+    const res = this.insert.run(e.eventId, e.type, LANE_OF[e.type], e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt ?? this.now())
+    return res.changes > 0
+  }
+
+  /** Rows after `afterSeq`, oldest first, optionally of one type. */
+  after (afterSeq: number, limit: number, type: OutboxType | null = null): OutboxRow[] {
+    const rows = this.list.all(afterSeq, type, type, limit) as Array<{ seq: number, event_id: string, type: OutboxType, lane: OutboxLane, sku: string | null, payload: string, occurred_at: string, created_at: string }>
+    return rows.map((r) => ({ seq: r.seq, eventId: r.event_id, type: r.type, lane: r.lane, sku: r.sku, payload: JSON.parse(r.payload) as Record<string, unknown>, occurredAt: r.occurred_at, createdAt: r.created_at }))
+  }
+}
