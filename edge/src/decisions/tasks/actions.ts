@@ -10,7 +10,8 @@ import { EdgeError, Errors, isEdgeError } from '../../core/errors.js'
 import type { Log } from '../../core/log.js'
 import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
-import { laborMinutes, postFillMovements } from './complete.js'
+import { COMPLETERS } from './completers/index.js'
+import type { CompleteResult, Completion } from './completers/types.js'
 import type { TaskStore } from './task-store.js'
 import type { Task, TaskAction } from './types.js'
 
@@ -20,8 +21,8 @@ export interface ActionInput {
   action: TaskAction
   /** When the associate did it, ISO 8601 by the handheld's clock; the server's time if left out. */
   at?: string
-  /** complete: moved = units put on the shelf (default: the task's qty), found = units found at the source, laborMin = minutes worked. */
-  result?: { moved?: number, found?: number, laborMin?: number, note?: string }
+  /** complete: what the associate reports; which fields a kind reads is its completer's (completers/). */
+  result?: CompleteResult
 }
 
 export type ActionStatus = 'accepted' | 'duplicate' | 'conflict' | 'rejected'
@@ -29,7 +30,7 @@ export type ActionStatus = 'accepted' | 'duplicate' | 'conflict' | 'rejected'
 export interface Outcome {
   status: Exclude<ActionStatus, 'duplicate'>
   task?: { id: number, state: string, version: number, assignee: string | null }
-  /** A count task raised by a short fill. */
+  /** Tasks the completion raised (a count after a short fill). */
   raised?: number[]
   error?: { code: string, message: string, details?: unknown }
 }
@@ -134,46 +135,26 @@ export class TaskActions {
 
   private async complete (task: Task, associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
     const r = a.result ?? {}
-    for (const [k, v] of Object.entries({ moved: r.moved, found: r.found, laborMin: r.laborMin })) {
+    for (const [k, v] of Object.entries({ moved: r.moved, found: r.found, laborMin: r.laborMin, ...Object.fromEntries((r.counts ?? []).map((c, i) => [`counts[${i}].qty`, c.qty])) })) {
       if (v !== undefined && (!Number.isFinite(v) || v < 0 || v > this.o.maxQty)) {
         throw refuse('rejected', new EdgeError(Errors.BAD_QTY, `result.${k} = ${v} is negative or over the limit of ${this.o.maxQty}`))
       }
     }
-    const asked = task.qty ?? 0
-    const moved = task.kind === 'fill' ? r.moved ?? asked : r.moved ?? 0
-    const found = r.found ?? (task.kind === 'fill' ? moved : undefined)
-    if (found !== undefined && task.kind === 'fill' && moved > found) {
-      throw refuse('rejected', new EdgeError(Errors.BAD_QTY, `moved ${moved} but found only ${found}`))
-    }
+    const completer = COMPLETERS[task.kind]
+    if (!completer) throw refuse('rejected', new EdgeError(Errors.TASK_STATE, `a ${task.kind} task cannot be completed from a handheld`, { kind: task.kind }))
     const at = new Date(atMs).toISOString()
-    let events: string[] = []
-    if (task.kind === 'fill') {
-      try {
-        events = await postFillMovements(this.o.ingest, { task, moved, associateId: associate.id, deviceId, at })
-      } catch (err) {
-        if (isEdgeError(err) && err.statusCode < 500) throw refuse('rejected', err)
-        throw err
-      }
+    let done: Completion
+    try {
+      done = await completer({ task, result: r, associateId: associate.id, deviceId, at, ingest: this.o.ingest, maxQty: this.o.maxQty })
+    } catch (err) {
+      if (isEdgeError(err) && err.statusCode < 500) throw refuse('rejected', err)
+      throw err
     }
-    const result = { moved, found: found ?? null, laborMin: laborMinutes(task, r.laborMin, atMs), note: r.note ?? null, events }
-    const raised: number[] = []
+    const result = { ...done.result, laborMin: laborMinutes(task, r.laborMin, atMs), note: r.note ?? null, events: done.events }
+    let raised: number[] = []
     const outcome = this.applied(associate.id, deviceId, a, task.id, task.version,
       { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
-      () => {
-        if (task.kind === 'fill' && found !== undefined && found < asked) {
-          // The backroom record said there was enough: the bin (or the shelf, if no bin was named) gets counted.
-          const count = this.o.tasks.create({
-            kind: 'count',
-            sku: task.sku,
-            location: task.fromLocation ?? task.location,
-            value: task.value,
-            laborMin: 3, // minutes: one bin count
-            why: { rule: 'short_fill', text: `fill found ${found} of ${asked}`, fillTaskId: task.id, found, asked },
-            lineage: events
-          })
-          raised.push(count.id)
-        }
-      })
+      () => { raised = done.inTx?.(this.o.tasks) ?? [] })
     return raised.length ? { ...outcome, raised } : outcome
   }
 
@@ -226,4 +207,14 @@ function checkAllowed (t: Task, who: string, action: TaskAction): void {
   if (t.state === 'open' && (action === 'complete' || action === 'release')) {
     throw refuse('rejected', new EdgeError(Errors.TASK_STATE, `task ${t.id} is open: claim it before you ${action} it`, { state: t.state }))
   }
+}
+
+/** Labor minutes of a completed task: reported, else from start (or claim) to completion, 0.1 min. */
+function laborMinutes (task: Task, reported: number | undefined, doneAtMs: number): number {
+  if (reported !== undefined) return reported
+  const since = task.startedAt ?? task.claimedAt
+  const fromMs = since === null ? NaN : Date.parse(since)
+  const ms = Number.isFinite(fromMs) ? doneAtMs - fromMs : NaN
+  if (!Number.isFinite(ms) || ms < 0) return task.laborMin
+  return Math.round(ms / 6_000) / 10
 }

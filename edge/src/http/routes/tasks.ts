@@ -98,8 +98,16 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
                   type: 'object',
                   additionalProperties: false,
                   properties: {
-                    moved: { type: 'integer', minimum: 0, description: 'units put on the shelf' },
-                    found: { type: 'integer', minimum: 0, description: 'units found at the source' },
+                    moved: { type: 'integer', minimum: 0, description: 'units moved to the task\'s location (onto the shelf, into the put-away destination)' },
+                    found: { type: 'integer', minimum: 0, description: 'units found at the source (a fill\'s bin) or at a count\'s location' },
+                    counts: {
+                      type: 'array',
+                      maxItems: 20,
+                      description: 'a count of several locations',
+                      items: { type: 'object', additionalProperties: false, required: ['location', 'qty'], properties: { location: { type: 'string', minLength: 1, maxLength: 64 }, qty: { type: 'integer', minimum: 0 } } }
+                    },
+                    to: { type: 'string', minLength: 1, maxLength: 64, description: 'a put-away that went elsewhere than asked: where' },
+                    decision: { type: 'string', minLength: 1, maxLength: 64, description: 'a review\'s decision' },
                     laborMin: { type: 'number', minimum: 0, maximum: 1440, description: 'minutes worked' },
                     note: { type: 'string', maxLength: 500 }
                   }
