@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Clock } from '../../core/clock.js'
 import { EdgeError, Errors } from '../../core/errors.js'
-import { toTask, type Task, type TaskDraft, type TaskKind, type TaskRow, type TaskState } from './types.js'
+import { LIVE_UNIQUE_KINDS, toTask, type Task, type TaskDraft, type TaskKind, type TaskRow, type TaskState } from './types.js'
 
 export interface TaskFilter {
   state?: TaskState
@@ -56,7 +56,7 @@ export class TaskStore {
 
   /** Every live fill (open, claimed or started): at most one per SKU-location. */
   liveFills (): Task[] {
-    return (this.db.prepare(`SELECT * FROM tasks WHERE kind = 'fill' AND state IN ('open', 'claimed', 'started')`).all() as TaskRow[]).map(toTask)
+    return this.liveOf('fill')
   }
 
   /** Runs `fn` in one transaction (a detector's many small writes commit once). */
@@ -64,9 +64,9 @@ export class TaskStore {
     return this.db.transaction(fn)()
   }
 
-  /** A new task of any kind (a fill goes through upsertFill: one live fill per SKU-location). */
+  /** A new task; a kind with one live task per SKU-location (LIVE_UNIQUE_KINDS) goes through upsertLive. */
   create (d: TaskDraft): Task {
-    if (d.kind === 'fill') return this.upsertFill(d).task
+    if (LIVE_UNIQUE_KINDS.has(d.kind)) return this.upsertLive(d).task
     return this.insert(d)
   }
 
@@ -78,22 +78,39 @@ export class TaskStore {
     return this.get(Number(r.lastInsertRowid))!
   }
 
-  /**
-   * The fill of a SKU-location: a new one, or the live one updated in place (quantity, value, why,
-   * bin, deadline; lineage grows). An associate already on it keeps it.
-   */
+  /** The fill of a SKU-location: see upsertLive. */
   upsertFill (d: TaskDraft): { task: Task, created: boolean } {
+    return this.upsertLive({ ...d, kind: 'fill' })
+  }
+
+  /**
+   * The live task of this kind at a SKU-location: a new one, or the live one updated in place
+   * (quantity, value, why, source, deadline; lineage grows). An associate already on it keeps it.
+   * A unique partial index per kind (migrations) makes a second live one impossible.
+   */
+  upsertLive (d: TaskDraft): { task: Task, created: boolean } {
     return this.db.transaction(() => {
-      const live = this.db.prepare(`SELECT * FROM tasks WHERE kind = 'fill' AND sku = ? AND location = ? AND state IN ('open', 'claimed', 'started')`)
-        .get(d.sku, d.location) as TaskRow | undefined
-      if (!live) return { task: this.insert({ ...d, kind: 'fill' }), created: true }
-      const lineage = [...new Set([...(JSON.parse(live.lineage) as string[]), ...(d.lineage ?? [])])]
+      const live = this.live(d.kind, d.sku, d.location)
+      if (!live) return { task: this.insert(d), created: true }
+      const lineage = [...new Set([...live.lineage, ...(d.lineage ?? [])])]
       this.db.prepare(`UPDATE tasks SET qty = ?, value = ?, labor_min = ?, why = ?, lineage = ?, from_location = ?, deadline = ?,
           version = version + 1, updated_at = ? WHERE id = ?`)
-        .run(d.qty ?? live.qty, d.value ?? live.value, d.laborMin ?? live.labor_min, JSON.stringify(d.why ?? JSON.parse(live.why)),
-          JSON.stringify(lineage), d.fromLocation ?? live.from_location, d.deadline ?? live.deadline, this.now(), live.id)
+        .run(d.qty ?? live.qty, d.value ?? live.value, d.laborMin ?? live.laborMin, JSON.stringify(d.why ?? live.why),
+          JSON.stringify(lineage), d.fromLocation ?? live.fromLocation, d.deadline ?? live.deadline, this.now(), live.id)
       return { task: this.get(live.id)!, created: false }
     })()
+  }
+
+  /** The live (open, claimed or started) task of a kind at a SKU-location, if any. */
+  live (kind: TaskKind, sku: string, location: string): Task | undefined {
+    const r = this.db.prepare(`SELECT * FROM tasks WHERE kind = ? AND sku = ? AND location = ? AND state IN ('open', 'claimed', 'started')
+      ORDER BY id LIMIT 1`).get(kind, sku, location) as TaskRow | undefined
+    return r ? toTask(r) : undefined
+  }
+
+  /** Every live task of a kind. */
+  liveOf (kind: TaskKind): Task[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE kind = ? AND state IN ('open', 'claimed', 'started')`).all(kind) as TaskRow[]).map(toTask)
   }
 
   /** No longer needed (the shelf was filled, the gap cleared): cancelled with the reason. */

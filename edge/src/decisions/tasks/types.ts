@@ -10,6 +10,13 @@ export type TaskAction = typeof TASK_ACTIONS[number]
 /** States in which a task still waits for work (at most one such fill per SKU-location). */
 export const LIVE_STATES: readonly TaskState[] = ['open', 'claimed', 'started']
 
+/**
+ * Kinds with at most one live task per SKU-location, updated in place by their detector (each has a
+ * unique partial index in the migrations): a second fill, count or put-away of the same thing would
+ * send two associates to it.
+ */
+export const LIVE_UNIQUE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['fill'])
+
 export interface Task {
   id: number
   kind: TaskKind
