@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util'
 import { isEdgeError } from '../core/errors.js'
+import { associatesCommand } from './associates.js'
 import { devicesCommand } from './devices.js'
 import { itemsCommand } from './items.js'
 import { modelsCommand } from './models.js'
@@ -20,6 +21,8 @@ commands:
   devices revoke ID                      revoke a device's secret
   items import FILE [--kind K]           import items, locations or on-hand (CSV needs --kind:
                                          items | locations | on-hand; JSON may hold all three)
+  associates import FILE.csv             the roster: id, name, badge, pin, zones, skills,
+                                         shift_start, shift_end (HH:MM UTC), active; all or nothing
   profiles check [FILE|DIR]              validate device profiles and run their fixtures
   models [status]                        shelf-risk models of the running server (--url URL,
                                          default http://127.0.0.1:<httpPort>): active, candidate,
@@ -74,6 +77,7 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
       case 'serve': return await serveCommand(opts, out)
       case 'devices': return devicesCommand(rest, opts, out)
       case 'items': return itemsCommand(rest, opts, out)
+      case 'associates': return associatesCommand(rest, opts, out)
       case 'profiles': return profilesCommand(rest, opts, out)
       case 'models': return await modelsCommand(rest, opts, out)
       default:

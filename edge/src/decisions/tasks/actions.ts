@@ -152,24 +152,29 @@ export class TaskActions {
     }
     const result = { ...done.result, laborMin: laborMinutes(task, r.laborMin, atMs), note: r.note ?? null, events: done.events }
     let raised: number[] = []
-    const outcome = this.applied(associate.id, deviceId, a, task.id, task.version,
+    // Guarded by state and holder, not version: while the movements committed, the detector may
+    // have refreshed the task in place (quantity, value), which must not undo a completion whose
+    // stock has already moved.
+    const outcome = this.applied(associate.id, deviceId, a, task.id, { state: task.state, assignee: task.assignee },
       { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
       () => { raised = done.inTx?.(this.o.tasks) ?? [] })
     return raised.length ? { ...outcome, raised } : outcome
   }
 
   /**
-   * Writes the change and the action in one transaction, if the task is still at `version` (it
-   * was read before an await); otherwise the action is a conflict.
+   * Writes the change and the action in one transaction, if the task still passes `guard` (its
+   * version, or its state and holder, as read before an await); otherwise the action is a conflict.
    */
-  private applied (associateId: string, deviceId: string, a: ActionInput, taskId: number, version: number, set: Record<string, unknown>, also?: () => void): Outcome {
+  private applied (associateId: string, deviceId: string, a: ActionInput, taskId: number, guard: number | { state: string, assignee: string | null }, set: Record<string, unknown>, also?: () => void): Outcome {
     const now = new Date(this.o.clock.now()).toISOString()
+    const where = typeof guard === 'number' ? 'version = @version' : 'state = @gState AND assignee IS @gAssignee'
+    const args = typeof guard === 'number' ? { version: guard } : { gState: guard.state, gAssignee: guard.assignee }
     return this.o.db.transaction((): Outcome => {
       const cols = Object.keys(set)
       const changed = cols.length === 0
-        ? this.o.db.prepare('UPDATE tasks SET last_action_at = ? WHERE id = ? AND version = ?').run(now, taskId, version).changes
+        ? this.o.db.prepare(`UPDATE tasks SET last_action_at = @now WHERE id = @id AND ${where}`).run({ now, id: taskId, ...args }).changes
         : this.o.db.prepare(`UPDATE tasks SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, last_action_at = @now, version = version + 1, updated_at = @now
-            WHERE id = @id AND version = @version`).run({ ...set, now, id: taskId, version }).changes
+            WHERE id = @id AND ${where}`).run({ ...set, now, id: taskId, ...args }).changes
       let outcome: Outcome
       if (changed === 0) {
         const t = this.o.tasks.must(taskId)
