@@ -11,6 +11,7 @@ import type { Log } from '../../core/log.js'
 import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
 import { COMPLETERS } from './completers/index.js'
+import type { TaskChangeKind } from './changes.js'
 import type { CompleteResult, Completion } from './completers/types.js'
 import type { TaskStore } from './task-store.js'
 import type { Task, TaskAction } from './types.js'
@@ -58,6 +59,9 @@ export interface TaskActionsOptions {
 }
 
 const ORDER: Record<TaskAction, number> = { claim: 0, start: 1, complete: 2, release: 3 }
+
+/** The change an applied action is announced as (changes.ts). */
+const CHANGE_OF: Record<TaskAction, TaskChangeKind> = { claim: 'claimed', start: 'started', complete: 'completed', release: 'released' }
 
 /** Not applied, and why: recorded like an applied action so a replay gets the same answer. */
 class Refusal extends Error {
@@ -123,14 +127,14 @@ export class TaskActions {
     if (a.action === 'complete') return await this.complete(task, associate, deviceId, a, atMs)
     if ((a.action === 'claim' && task.state !== 'open') || (a.action === 'start' && task.state === 'started')) {
       // Already the associate's (claimed on another handheld, or a second tap): nothing changes.
-      return this.applied(associate.id, deviceId, a, task.id, task.version, {})
+      return this.applied(associate.id, deviceId, a, task, {})
     }
     const set: Record<string, unknown> = a.action === 'claim'
       ? { state: 'claimed', assignee: associate.id, claimed_at: at }
       : a.action === 'start'
         ? { state: 'started', assignee: associate.id, claimed_at: task.claimedAt ?? at, started_at: at }
         : { state: 'open', assignee: null, claimed_at: null, started_at: null }
-    return this.applied(associate.id, deviceId, a, task.id, task.version, set)
+    return this.applied(associate.id, deviceId, a, task, set)
   }
 
   private async complete (task: Task, associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
@@ -152,7 +156,7 @@ export class TaskActions {
     }
     const result = { ...done.result, laborMin: laborMinutes(task, r.laborMin, atMs), note: r.note ?? null, events: done.events }
     let raised: number[] = []
-    const outcome = this.applied(associate.id, deviceId, a, task.id, task.version,
+    const outcome = this.applied(associate.id, deviceId, a, task,
       { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
       () => { raised = done.inTx?.(this.o.tasks) ?? [] })
     return raised.length ? { ...outcome, raised } : outcome
@@ -162,9 +166,10 @@ export class TaskActions {
    * Writes the change and the action in one transaction, if the task is still at `version` (it
    * was read before an await); otherwise the action is a conflict.
    */
-  private applied (associateId: string, deviceId: string, a: ActionInput, taskId: number, version: number, set: Record<string, unknown>, also?: () => void): Outcome {
+  private applied (associateId: string, deviceId: string, a: ActionInput, task: Task, set: Record<string, unknown>, also?: () => void): Outcome {
     const now = new Date(this.o.clock.now()).toISOString()
-    return this.o.db.transaction((): Outcome => {
+    const { id: taskId, version } = task
+    const out = this.o.db.transaction((): Outcome => {
       const cols = Object.keys(set)
       const changed = cols.length === 0
         ? this.o.db.prepare('UPDATE tasks SET last_action_at = ? WHERE id = ? AND version = ?').run(now, taskId, version).changes
@@ -175,12 +180,18 @@ export class TaskActions {
         const t = this.o.tasks.must(taskId)
         outcome = { status: 'conflict', task: brief(t), error: { code: Errors.TASK_CONFLICT.code, message: `task ${taskId} changed while the action was applied`, details: { state: t.state, assignee: t.assignee } } }
       } else {
+        const after = this.o.tasks.must(taskId)
+        if (cols.length > 0) this.o.tasks.changes.record(CHANGE_OF[a.action], after, { state: task.state, assignee: task.assignee })
+        // What the completion raises (a count after a short fill) is announced after it.
         also?.()
-        outcome = { status: 'accepted', task: brief(this.o.tasks.must(taskId)) }
+        outcome = { status: 'accepted', task: brief(after) }
       }
       this.record(associateId, deviceId, a, outcome)
       return outcome
     })()
+    // Listeners (the MQTT push) hear of the change now that it has committed.
+    this.o.tasks.changes.flush()
+    return out
   }
 }
 
