@@ -3,7 +3,7 @@
 // associate (created, claimed, completed, cancelled) and nothing about tasks of another zone;
 // another device's task topic is refused, and no device may publish to a task topic.
 
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { MqttClient } from 'mqtt'
 import { connectDevice, waitFor, type TestServer } from '../helpers/server.js'
 import { act, createTask, FILL, handheld, startTaskServer, type Hand } from './helpers.js'
@@ -22,7 +22,7 @@ const subscribe = (client: MqttClient, filter: string): Promise<number> => new P
     resolve(packet ? packet.granted[0] : granted![0].qos)
   }))
 
-async function listen (t: Tap, server: TestServer, hand: Hand): Promise<{ client: MqttClient, got: Pushed[] }> {
+async function listen (t: Test, server: TestServer, hand: Hand): Promise<{ client: MqttClient, got: Pushed[] }> {
   const client = await connectDevice(t, server.mqttUrl, hand.device, secretOf(hand))
   const got: Pushed[] = []
   client.on('message', (topic, payload, packet) => {
@@ -32,8 +32,6 @@ async function listen (t: Tap, server: TestServer, hand: Hand): Promise<{ client
   t.equal(await subscribe(client, tasksTopic(hand.device)), 1, `${hand.device} may subscribe to its own task topic at QoS 1`)
   return { client, got }
 }
-
-type Tap = Parameters<typeof startTaskServer>[0]
 
 t.test('a handheld hears of the tasks offered to its associate: created, claimed, completed, cancelled; not of another zone', async (t) => {
   const server = await startTaskServer(t)
