@@ -17,6 +17,8 @@ import { modelRoutes } from './http/routes/models.js'
 import { riskRoutes } from './http/routes/risk.js'
 import { associateRoutes } from './http/routes/associates.js'
 import { taskRoutes } from './http/routes/tasks.js'
+import { lookupRoutes } from './http/routes/lookup.js'
+import { kpiRoutes } from './http/routes/kpis.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,14 +38,14 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'items', description: 'Item master, locations, positions, store-wide inventory' },
         { name: 'events', description: 'Event journal and dead letters' },
         { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' },
-        { name: 'tasks', description: 'Associates, their sign-in, tasks and the handheld actions on them' }
+        { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -28,6 +28,8 @@ import { DeviceRegistry } from './store/devices.js'
 import { Associates } from './store/associates.js'
 import { TaskService } from './decisions/tasks/service.js'
 import { FillDetector } from './decisions/fill-detector.js'
+import { TaskPush } from './decisions/tasks/push.js'
+import { KpiService } from './decisions/kpis/service.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -147,6 +149,11 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
     undo.push(() => broker.close())
+    // Each committed task change goes to the handhelds that should know, over MQTT.
+    const push = new TaskPush({ publish: (id, m) => broker.publishTasks(id, m), signedIn: () => associates.signedIn(), zoneOf: (id) => catalog.location(id)?.zone, log: log.child({ module: 'task-push' }) })
+    tasks.store.onChange(push.onChange)
+    // The phantom detector's precision joins the KPIs through the optional phantomPrecision provider.
+    const kpis = new KpiService({ db, clock })
     const app = await buildApp({
       config,
       log,
@@ -164,6 +171,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       risk,
       tasks,
       associates,
+      kpis,
       version,
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),

@@ -70,6 +70,9 @@ export const Errors = {
   MODEL_NO_CANDIDATE: spec('EDGE_ERR_MODEL_NO_CANDIDATE', 409, 'no candidate model is loaded'),
   MODEL_NO_PREVIOUS: spec('EDGE_ERR_MODEL_NO_PREVIOUS', 409, 'no earlier model to roll back to'),
 
+  // the handheld's item lookup
+  ITEM_UNKNOWN: spec('EDGE_ERR_ITEM_UNKNOWN', 404, 'no item has this SKU or GTIN'),
+
   // associates and their tasks
   ASSOCIATE_AUTH: spec('EDGE_ERR_ASSOCIATE_AUTH', 401, 'unknown badge, wrong PIN or inactive associate'),
   TOKEN_MISSING: spec('EDGE_ERR_TOKEN_MISSING', 401, 'send the associate token in the x-associate-token header'),

@@ -15,6 +15,7 @@ import type { Database } from '../store/db.js'
 import type { DeviceRegistry } from '../store/devices.js'
 import type { Associates } from '../store/associates.js'
 import type { TaskService } from '../decisions/tasks/service.js'
+import type { KpiService } from '../decisions/kpis/service.js'
 import type { Queries } from '../store/queries.js'
 
 export interface Ports {
@@ -43,6 +44,8 @@ export interface AppDeps {
   /** Associate tasks and the handheld actions on them. */
   tasks: TaskService
   associates: Associates
+  /** The KPIs of /api/v1/kpis. */
+  kpis: KpiService
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

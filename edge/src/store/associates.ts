@@ -125,6 +125,16 @@ export class Associates {
     return { token, associate: toAssociate(r), expiresAt }
   }
 
+  /**
+   * Who is signed in where now: each device holding an unexpired token, with its active associate
+   * (the MQTT push sends a task update to these handhelds).
+   */
+  signedIn (): Array<{ associate: Associate, deviceId: string }> {
+    const rows = this.db.prepare(`SELECT DISTINCT t.device_id, a.* FROM associate_tokens t JOIN associates a ON a.id = t.associate_id
+      WHERE t.expires_at > ? AND a.active = 1 ORDER BY t.device_id, a.id`).all(new Date(this.nowMs()).toISOString()) as Array<AssociateRow & { device_id: string }>
+    return rows.map((r) => ({ associate: toAssociate(r), deviceId: r.device_id }))
+  }
+
   /** The associate a token names, checked against the device presenting it and the clock. */
   fromToken (token: string, deviceId: string): Associate {
     const t = this.db.prepare('SELECT associate_id, device_id, expires_at FROM associate_tokens WHERE token_hash = ?').get(tokenHash(token)) as

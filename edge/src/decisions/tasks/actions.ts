@@ -11,6 +11,7 @@ import type { Log } from '../../core/log.js'
 import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
 import { COMPLETERS } from './completers/index.js'
+import type { TaskChangeKind } from './changes.js'
 import type { CompleteResult, Completion } from './completers/types.js'
 import type { TaskStore } from './task-store.js'
 import type { Task, TaskAction } from './types.js'
@@ -58,6 +59,9 @@ export interface TaskActionsOptions {
 }
 
 const ORDER: Record<TaskAction, number> = { claim: 0, start: 1, complete: 2, release: 3 }
+
+/** The change an applied action is announced as (changes.ts). */
+const CHANGE_OF: Record<TaskAction, TaskChangeKind> = { claim: 'claimed', start: 'started', complete: 'completed', release: 'released' }
 
 /** Not applied, and why: recorded like an applied action so a replay gets the same answer. */
 class Refusal extends Error {
@@ -123,14 +127,14 @@ export class TaskActions {
     if (a.action === 'complete') return await this.complete(task, associate, deviceId, a, atMs)
     if ((a.action === 'claim' && task.state !== 'open') || (a.action === 'start' && task.state === 'started')) {
       // Already the associate's (claimed on another handheld, or a second tap): nothing changes.
-      return this.applied(associate.id, deviceId, a, task.id, task.version, {})
+      return this.applied(associate.id, deviceId, a, task, 'version', {})
     }
     const set: Record<string, unknown> = a.action === 'claim'
       ? { state: 'claimed', assignee: associate.id, claimed_at: at }
       : a.action === 'start'
         ? { state: 'started', assignee: associate.id, claimed_at: task.claimedAt ?? at, started_at: at }
         : { state: 'open', assignee: null, claimed_at: null, started_at: null }
-    return this.applied(associate.id, deviceId, a, task.id, task.version, set)
+    return this.applied(associate.id, deviceId, a, task, 'version', set)
   }
 
   private async complete (task: Task, associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
@@ -155,7 +159,7 @@ export class TaskActions {
     // Guarded by state and holder, not version: while the movements committed, the detector may
     // have refreshed the task in place (quantity, value), which must not undo a completion whose
     // stock has already moved.
-    const outcome = this.applied(associate.id, deviceId, a, task.id, { state: task.state, assignee: task.assignee },
+    const outcome = this.applied(associate.id, deviceId, a, task, 'holder',
       { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
       () => { raised = done.inTx?.(this.o.tasks) ?? [] })
     return raised.length ? { ...outcome, raised } : outcome
@@ -164,12 +168,14 @@ export class TaskActions {
   /**
    * Writes the change and the action in one transaction, if the task still passes `guard` (its
    * version, or its state and holder, as read before an await); otherwise the action is a conflict.
+   * Listeners (the MQTT push) hear of an accepted change once it has committed.
    */
-  private applied (associateId: string, deviceId: string, a: ActionInput, taskId: number, guard: number | { state: string, assignee: string | null }, set: Record<string, unknown>, also?: () => void): Outcome {
+  private applied (associateId: string, deviceId: string, a: ActionInput, task: Task, guard: 'version' | 'holder', set: Record<string, unknown>, also?: () => void): Outcome {
     const now = new Date(this.o.clock.now()).toISOString()
-    const where = typeof guard === 'number' ? 'version = @version' : 'state = @gState AND assignee IS @gAssignee'
-    const args = typeof guard === 'number' ? { version: guard } : { gState: guard.state, gAssignee: guard.assignee }
-    return this.o.db.transaction((): Outcome => {
+    const taskId = task.id
+    const where = guard === 'version' ? 'version = @version' : 'state = @gState AND assignee IS @gAssignee'
+    const args = guard === 'version' ? { version: task.version } : { gState: task.state, gAssignee: task.assignee }
+    const out = this.o.db.transaction((): Outcome => {
       const cols = Object.keys(set)
       const changed = cols.length === 0
         ? this.o.db.prepare(`UPDATE tasks SET last_action_at = @now WHERE id = @id AND ${where}`).run({ now, id: taskId, ...args }).changes
@@ -180,12 +186,18 @@ export class TaskActions {
         const t = this.o.tasks.must(taskId)
         outcome = { status: 'conflict', task: brief(t), error: { code: Errors.TASK_CONFLICT.code, message: `task ${taskId} changed while the action was applied`, details: { state: t.state, assignee: t.assignee } } }
       } else {
+        const after = this.o.tasks.must(taskId)
+        if (cols.length > 0) this.o.tasks.changes.record(CHANGE_OF[a.action], after, { state: task.state, assignee: task.assignee })
+        // What the completion raises (a count after a short fill) is announced after it.
         also?.()
-        outcome = { status: 'accepted', task: brief(this.o.tasks.must(taskId)) }
+        outcome = { status: 'accepted', task: brief(after) }
       }
       this.record(associateId, deviceId, a, outcome)
       return outcome
     })()
+    // Listeners (the MQTT push) hear of the change now that it has committed.
+    this.o.tasks.changes.flush()
+    return out
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Clock } from '../../core/clock.js'
 import { EdgeError, Errors } from '../../core/errors.js'
+import { TaskChanges, type TaskChangeListener } from './changes.js'
 import { LIVE_UNIQUE_KINDS, toTask, type Task, type TaskDraft, type TaskKind, type TaskRow, type TaskState } from './types.js'
 
 export interface TaskFilter {
@@ -19,7 +20,17 @@ export interface TaskFilter {
 }
 
 export class TaskStore {
-  constructor (private readonly db: Database, private readonly clock: Clock) {}
+  /** Every write below records its change here; listeners hear of it after the commit (changes.ts). */
+  readonly changes: TaskChanges
+
+  constructor (private readonly db: Database, private readonly clock: Clock) {
+    this.changes = new TaskChanges(db)
+  }
+
+  /** Calls `fn` after each task write commits (created, updated in place, claimed, ..., cancelled); returns an unsubscribe. */
+  onChange (fn: TaskChangeListener): () => void {
+    return this.changes.on(fn)
+  }
 
   private now (): string { return new Date(this.clock.now()).toISOString() }
 
@@ -61,7 +72,9 @@ export class TaskStore {
 
   /** Runs `fn` in one transaction (a detector's many small writes commit once). */
   batch<T> (fn: () => T): T {
-    return this.db.transaction(fn)()
+    const out = this.db.transaction(fn)()
+    this.changes.flush()
+    return out
   }
 
   /** A new task; a kind with one live task per SKU-location (LIVE_UNIQUE_KINDS) goes through upsertLive. */
@@ -75,7 +88,9 @@ export class TaskStore {
     const r = this.db.prepare(`INSERT INTO tasks (kind, sku, location, from_location, qty, value, labor_min, deadline, why, lineage, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(d.kind, d.sku, d.location, d.fromLocation ?? null, d.qty ?? null, d.value ?? 0,
       d.laborMin ?? 0, d.deadline ?? null, JSON.stringify(d.why ?? {}), JSON.stringify(d.lineage ?? []), now, now)
-    return this.get(Number(r.lastInsertRowid))!
+    const task = this.get(Number(r.lastInsertRowid))!
+    this.changes.record('created', task, null)
+    return task
   }
 
   /** The fill of a SKU-location: see upsertLive. */
@@ -89,7 +104,7 @@ export class TaskStore {
    * A unique partial index per kind (migrations) makes a second live one impossible.
    */
   upsertLive (d: TaskDraft): { task: Task, created: boolean } {
-    return this.db.transaction(() => {
+    const out = this.db.transaction(() => {
       const live = this.live(d.kind, d.sku, d.location)
       if (!live) return { task: this.insert(d), created: true }
       const lineage = [...new Set([...live.lineage, ...(d.lineage ?? [])])]
@@ -97,8 +112,12 @@ export class TaskStore {
           version = version + 1, updated_at = ? WHERE id = ?`)
         .run(d.qty ?? live.qty, d.value ?? live.value, d.laborMin ?? live.laborMin, JSON.stringify(d.why ?? live.why),
           JSON.stringify(lineage), d.fromLocation ?? live.fromLocation, d.deadline ?? live.deadline, this.now(), live.id)
-      return { task: this.get(live.id)!, created: false }
+      const task = this.get(live.id)!
+      this.changes.record('updated', task, { state: live.state, assignee: live.assignee })
+      return { task, created: false }
     })()
+    this.changes.flush()
+    return out
   }
 
   /** The live (open, claimed or started) task of a kind at a SKU-location, if any. */
@@ -106,6 +125,11 @@ export class TaskStore {
     const r = this.db.prepare(`SELECT * FROM tasks WHERE kind = ? AND sku = ? AND location = ? AND state IN ('open', 'claimed', 'started')
       ORDER BY id LIMIT 1`).get(kind, sku, location) as TaskRow | undefined
     return r ? toTask(r) : undefined
+  }
+
+  /** Every live task of a SKU, best value first (the handheld's item lookup). */
+  liveForSku (sku: string): Task[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE sku = ? AND state IN ('open', 'claimed', 'started') ORDER BY value DESC, id`).all(sku) as TaskRow[]).map(toTask)
   }
 
   /** Every live task of a kind. */
@@ -120,7 +144,9 @@ export class TaskStore {
       throw new EdgeError(Errors.TASK_STATE, `task ${id} is already ${t.state}`, { state: t.state, at: t.doneAt ?? t.updatedAt })
     }
     this.db.prepare(`UPDATE tasks SET state = 'cancelled', cancel_reason = ?, version = version + 1, updated_at = ? WHERE id = ?`).run(reason, this.now(), id)
-    return this.get(id)!
+    const task = this.get(id)!
+    this.changes.record('cancelled', task, { state: t.state, assignee: t.assignee })
+    return task
   }
 
   /**
@@ -130,15 +156,18 @@ export class TaskStore {
   releaseStale (staleMin: number): number[] {
     const nowMs = this.clock.now()
     const before = new Date(nowMs - staleMin * 60_000).toISOString()
-    return this.db.transaction(() => {
+    const ids = this.db.transaction(() => {
       const rows = this.db.prepare(`SELECT id, assignee FROM tasks WHERE state = 'claimed' AND last_action_at < ?`).all(before) as Array<{ id: number, assignee: string }>
       const now = new Date(nowMs).toISOString()
       for (const r of rows) {
         this.db.prepare(`UPDATE tasks SET state = 'open', assignee = NULL, claimed_at = NULL, version = version + 1, updated_at = ? WHERE id = ?`).run(now, r.id)
         this.audit('system', 'task.release_stale', r.id, { assignee: r.assignee, staleMin })
+        this.changes.record('released', this.get(r.id)!, { state: 'claimed', assignee: r.assignee })
       }
       return rows.map((r) => r.id)
     })()
+    this.changes.flush()
+    return ids
   }
 
   /** One row of the audit log (migration 004) about a task. */

@@ -9,7 +9,7 @@ import type { Metrics } from '../../core/metrics.js'
 import type { DeviceRegistry } from '../../store/devices.js'
 import type { Ingest } from '../pipeline.js'
 import type { Presence } from '../presence.js'
-import { classifyUplink, edgeStatusTopic, maySubscribe } from './topics.js'
+import { classifyUplink, edgeStatusTopic, maySubscribe, tasksTopic } from './topics.js'
 
 export interface BrokerOptions {
   storeId: string
@@ -30,6 +30,8 @@ export interface EdgeBroker {
   publishStatus (status: 'online' | 'offline', extra?: Record<string, unknown>): Promise<void>
   /** Sends a command to a device's downlink, stores/{storeId}/devices/{id}/cmd/{name}. */
   publishToDevice (deviceId: string, name: string, payload: unknown): Promise<void>
+  /** A task update for a handheld, stores/{storeId}/devices/{id}/tasks, QoS 1, not retained. */
+  publishTasks (deviceId: string, payload: unknown): Promise<void>
   /** Closes a connected device's session (after revocation). */
   disconnect (deviceId: string): void
   close (): Promise<void>
@@ -155,6 +157,9 @@ export async function createBroker (opts: BrokerOptions): Promise<EdgeBroker> {
     },
     publishToDevice (deviceId, name, payload) {
       return publish({ topic: `stores/${storeId}/devices/${deviceId}/cmd/${name}`, payload: Buffer.from(JSON.stringify(payload)) })
+    },
+    publishTasks (deviceId, payload) {
+      return publish({ topic: tasksTopic(storeId, deviceId), payload: Buffer.from(JSON.stringify(payload)) })
     },
     disconnect (deviceId) {
       const c = clients()[deviceId]

@@ -1,6 +1,7 @@
 // The store's MQTT topic contract (DESIGN.md): devices publish under
 // stores/{storeId}/devices/{deviceId}/{stream}; the server publishes downlink under
-// .../{deviceId}/cmd/{name} and retains stores/{storeId}/edge/status.
+// .../{deviceId}/cmd/{name}, task updates for a handheld at .../{deviceId}/tasks, and retains
+// stores/{storeId}/edge/status.
 
 export function devicePrefix (storeId: string, deviceId: string): string {
   return `stores/${storeId}/devices/${deviceId}/`
@@ -9,6 +10,14 @@ export function devicePrefix (storeId: string, deviceId: string): string {
 export function downlinkPrefix (storeId: string, deviceId: string): string {
   return `${devicePrefix(storeId, deviceId)}cmd/`
 }
+
+/** Where the server publishes task updates for a handheld (decisions/tasks/push.ts). */
+export function tasksTopic (storeId: string, deviceId: string): string {
+  return `${devicePrefix(storeId, deviceId)}${TASKS_TOPIC}`
+}
+
+/** The last level of the task topic: downlink, so no device may publish to it. */
+export const TASKS_TOPIC = 'tasks'
 
 export function edgeStatusTopic (storeId: string): string {
   return `stores/${storeId}/edge/status`
@@ -35,16 +44,17 @@ export function classifyUplink (storeId: string, deviceId: string, topic: string
   }
   if (rest === HEARTBEAT_STREAM) return { kind: 'heartbeat' }
   if (rest === STATUS_STREAM) return { kind: 'status' }
-  if (rest === 'cmd') return { kind: 'downlink' }
+  if (rest === 'cmd' || rest === TASKS_TOPIC) return { kind: 'downlink' }
   return { kind: 'stream', stream: rest }
 }
 
 /**
- * A device may subscribe to its own downlink (cmd/ and below, wildcards inside it allowed) and to
- * the server's retained status; no other filter, so no device can read another's traffic.
+ * A device may subscribe to its own downlink (cmd/ and below, wildcards inside it allowed), to its
+ * own task updates (exactly that topic) and to the server's retained status; no other filter, so
+ * no device can read another's traffic.
  */
 export function maySubscribe (storeId: string, deviceId: string, filter: string): boolean {
-  if (filter === edgeStatusTopic(storeId)) return true
+  if (filter === edgeStatusTopic(storeId) || filter === tasksTopic(storeId, deviceId)) return true
   const down = downlinkPrefix(storeId, deviceId)
   return filter.startsWith(down)
 }
