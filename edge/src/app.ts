@@ -17,6 +17,7 @@ import { modelRoutes } from './http/routes/models.js'
 import { riskRoutes } from './http/routes/risk.js'
 import { associateRoutes } from './http/routes/associates.js'
 import { taskRoutes } from './http/routes/tasks.js'
+import { phantomRoutes } from './http/routes/phantom.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -43,7 +44,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, phantomRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app
