@@ -19,6 +19,7 @@ import { associateRoutes } from './http/routes/associates.js'
 import { taskRoutes } from './http/routes/tasks.js'
 import { lookupRoutes } from './http/routes/lookup.js'
 import { kpiRoutes } from './http/routes/kpis.js'
+import { phantomRoutes } from './http/routes/phantom.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,7 +46,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -30,6 +30,7 @@ import { TaskService } from './decisions/tasks/service.js'
 import { FillDetector } from './decisions/fill-detector.js'
 import { TaskPush } from './decisions/tasks/push.js'
 import { KpiService } from './decisions/kpis/service.js'
+import { PhantomService } from './decisions/phantom/service.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -67,6 +68,8 @@ export interface EdgeServer {
   risk: RiskService
   /** Associate tasks: the store, handheld actions, the stale-claim sweep. */
   tasks: TaskService
+  /** Phantom inventory: the detector on phantomEveryMin, suspects, count budget and precision. */
+  phantom: PhantomService
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -145,6 +148,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     // Every rescoring (fast tier per batch, slow tier on its cron) turns shelf risk and the record into fill tasks.
     const fills = new FillDetector({ config, scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
     risk.onScored((keys) => { fills.detect(keys) })
+    // Phantom inventory on the server scheduler: counts for the likeliest wrong records, within a daily budget.
+    const phantom = new PhantomService({ config, db, book: features, tasks: tasks.store, item: (sku) => catalog.item(sku), clock, scheduler: time.scheduler, log: log.child({ module: 'phantom' }) })
+    phantom.start()
+    undo.push(() => phantom.stop())
     const associates = new Associates(db, () => clock.now())
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
@@ -152,8 +159,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     // Each committed task change goes to the handhelds that should know, over MQTT.
     const push = new TaskPush({ publish: (id, m) => broker.publishTasks(id, m), signedIn: () => associates.signedIn(), zoneOf: (id) => catalog.location(id)?.zone, log: log.child({ module: 'task-push' }) })
     tasks.store.onChange(push.onChange)
-    // The phantom detector's precision joins the KPIs through the optional phantomPrecision provider.
-    const kpis = new KpiService({ db, clock })
+    // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
+    const kpis = new KpiService({ db, clock, phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()) })
     const app = await buildApp({
       config,
       log,
@@ -170,6 +177,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       presence,
       risk,
       tasks,
+      phantom,
       associates,
       kpis,
       version,
@@ -196,7 +204,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -246,6 +254,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()
       s.tasks.stop()
+      s.phantom.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       // Scores still in memory are written before the journal thread goes.
       await s.risk.stop()
@@ -257,7 +266,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, close }
 }
 
 interface SerialDeps {

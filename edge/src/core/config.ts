@@ -69,6 +69,12 @@ export interface EdgeConfig {
   fillRiskThreshold: number
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
+  /** The phantom-inventory detector runs every this many minutes of the server clock. */
+  phantomEveryMin: number
+  /** Detector count tasks per store day (the server clock's UTC day); short-fill counts do not use it. */
+  countBudgetPerDay: number
+  /** A SKU-location gets a detector count only at or above this probability that its record is wrong. */
+  phantomMinProbability: number
 }
 
 export interface SerialPortConfig {
@@ -127,7 +133,10 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
-  associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' }
+  associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
+  phantomEveryMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
+  countBudgetPerDay: { kind: 'int', default: 20, min: 0, max: 100_000, allowed: 'an integer 0-100000 (count tasks per day)' },
+  phantomMinProbability: { kind: 'number', default: 0.5, min: 0, max: 1, allowed: 'a number 0-1 (probability the record is wrong)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>

@@ -16,6 +16,7 @@ import type { DeviceRegistry } from '../store/devices.js'
 import type { Associates } from '../store/associates.js'
 import type { TaskService } from '../decisions/tasks/service.js'
 import type { KpiService } from '../decisions/kpis/service.js'
+import type { PhantomService } from '../decisions/phantom/service.js'
 import type { Queries } from '../store/queries.js'
 
 export interface Ports {
@@ -43,6 +44,8 @@ export interface AppDeps {
   risk?: RiskService
   /** Associate tasks and the handheld actions on them. */
   tasks: TaskService
+  /** Phantom-inventory suspects, the count budget and count precision (absent in an app built without it). */
+  phantom?: PhantomService
   associates: Associates
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import type { ActionInput } from '../../decisions/tasks/actions.js'
-import { TASK_ACTIONS, TASK_KINDS, TASK_STATES, type TaskDraft, type TaskKind, type TaskState } from '../../decisions/tasks/types.js'
+import { LIVE_UNIQUE_KINDS, TASK_ACTIONS, TASK_KINDS, TASK_STATES, type TaskDraft, type TaskKind, type TaskState } from '../../decisions/tasks/types.js'
 import { adminGuard } from '../auth.js'
 import type { AppDeps } from '../deps.js'
 import { handheldFromRequest, type Handheld } from '../handheld-auth.js'
@@ -219,7 +219,7 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
       throw new EdgeError(Errors.VALIDATION, 'a fill needs fromLocation (the backroom bin) and qty')
     }
     const draft: TaskDraft = { ...d, why: d.why ?? { rule: 'manual' } }
-    const out = d.kind === 'fill' ? deps.tasks.store.upsertFill(draft) : { task: deps.tasks.store.create(draft), created: true }
+    const out = LIVE_UNIQUE_KINDS.has(d.kind) ? deps.tasks.store.upsertLive(draft) : { task: deps.tasks.store.create(draft), created: true }
     deps.tasks.store.audit('admin', out.created ? 'task.create' : 'task.update', out.task.id, { kind: d.kind, sku: d.sku, location: d.location })
     reply.status(201)
     return out

@@ -5,6 +5,7 @@
 
 import { MOVING_TYPES } from '../../store/effects.js'
 import { learnSignals, type LearnContext } from './learn.js'
+import { phantomFacts, type PhantomFacts } from './phantom.js'
 import { moveStock } from './mirror.js'
 import { rateDay } from './rate.js'
 import { WeekShapes } from './shapes.js'
@@ -171,6 +172,12 @@ export class FeatureBook {
   record (sku: string, location: string): { onHand: number, inTransit: number } {
     const l = this.states.get(sku)?.loc(location)
     return l?.positioned ? { onHand: l.onHand, inTransit: l.inTransit } : { onHand: 0, inTransit: 0 }
+  }
+
+  /** The phantom-inventory evidence of a SKU-location at nowMs (see phantom.ts). */
+  phantom (sku: string, location: string, nowMs: number): PhantomFacts {
+    const s = this.states.get(sku)
+    return phantomFacts(this.shapes, s, s?.loc(location), this.shapes.category(this.categoryOf(sku)), nowMs)
   }
 
   /** The mirrored positions of one SKU (every location kind), in the book's order. */

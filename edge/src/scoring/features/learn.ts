@@ -5,8 +5,8 @@
 import { HourBuckets } from './hour-buckets.js'
 import { learnSale } from './rate.js'
 import type { WeekShapes } from './shapes.js'
-import type { LocState, SkuState } from './state.js'
-import { COUNT_MEMORY } from './tuning.js'
+import type { LocState, PhantomMark, SkuState } from './state.js'
+import { COUNT_MEMORY, PHANTOM_MARKS } from './tuning.js'
 import type { FeatureEvent, KindOf, LedgerFact } from './types.js'
 import { hourIndex, weekSlot } from './week.js'
 
@@ -42,6 +42,7 @@ export function learnSignals (c: LearnContext, s: SkuState, e: FeatureEvent, fac
       l.gaps ??= new HourBuckets()
       l.gaps.add(hourIndex(at), 1)
       look(l, at, 1, undefined)
+      markEmpty(l, 'gap', e.seq, at)
       return
     }
     case 'cycle_count': {
@@ -49,18 +50,26 @@ export function learnSignals (c: LearnContext, s: SkuState, e: FeatureEvent, fac
       const kind = c.kindOf(location)
       if ((kind === 'shelf' || kind === 'backroom') && fact !== undefined) pushCount(s, fact.delta, at)
       if (kind === 'shelf') look(s.locOrNew(location, kind), at, 0, e.qty ?? undefined)
+      if (kind === 'shelf' || kind === 'backroom') settle(s.locOrNew(location, kind), at)
       return
     }
     case 'putaway': {
       if (location === null) return
       const kind = c.kindOf(location)
       // A fill: what the shelf holds after it (the ledger balance), else at least what was put there.
-      if (kind === 'shelf') look(s.locOrNew(location, kind), at, 0, fact?.balance ?? e.qty ?? undefined)
+      if (kind === 'shelf') {
+        const l = s.locOrNew(location, kind)
+        look(l, at, 0, fact?.balance ?? e.qty ?? undefined)
+        settle(l, at)
+      }
       return
     }
     case 'shelf_check': {
       if (location === null || e.qty === null) return
-      look(s.locOrNew(location, c.kindOf(location)), at, 0, e.qty)
+      const l = s.locOrNew(location, c.kindOf(location))
+      look(l, at, 0, e.qty)
+      if (e.qty > 0) settle(l, at)
+      else markEmpty(l, 'empty_check', e.seq, at)
       return
     }
     default:
@@ -73,6 +82,24 @@ function look (l: LocState, at: number, gap: number, qty: number | undefined): v
   l.lastObsMs = at
   l.obsGap = gap
   if (qty !== undefined) l.obsQty = qty
+}
+
+/**
+ * Someone saw the location hold what the record says (a count sets the record, a fill puts units
+ * there, a shelf check saw units): the phantom evidence before it no longer counts.
+ */
+function settle (l: LocState, at: number): void {
+  if (l.settledMs >= at) return
+  l.settledMs = at
+  if (l.marks !== null) l.marks = l.marks.filter((m) => m.atMs > at)
+}
+
+/** A look that saw the location empty or thin, after it was last settled; the oldest is dropped past PHANTOM_MARKS. */
+function markEmpty (l: LocState, kind: PhantomMark['kind'], seq: number | undefined, at: number): void {
+  if (l.settledMs >= at) return
+  l.marks ??= []
+  l.marks.push({ kind, seq: seq ?? NaN, atMs: at })
+  if (l.marks.length > PHANTOM_MARKS) l.marks.shift()
 }
 
 function pushCount (s: SkuState, variance: number, at: number): void {

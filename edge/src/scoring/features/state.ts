@@ -5,6 +5,14 @@ import type { LocationKind } from '../../store/catalog.js'
 import { HourBuckets } from './hour-buckets.js'
 import { COUNT_MEMORY } from './tuning.js'
 
+/** A look that saw the shelf empty or thin: a camera gap detection or an empty shelf check. */
+export interface PhantomMark {
+  kind: 'gap' | 'empty_check'
+  /** Journal seq of the event (NaN when the caller gave none). */
+  seq: number
+  atMs: number
+}
+
 export class LocState {
   onHand = 0
   inTransit = 0
@@ -18,6 +26,13 @@ export class LocState {
   obsQty = -1
   /** Gap detections per hour, allocated at the first. */
   gaps: HourBuckets | null = null
+  /**
+   * Phantom evidence (phantom.ts): when the location was last seen holding what the record says
+   * (a count, a fill, a shelf check that saw units), epoch ms; NaN = never...
+   */
+  settledMs = NaN
+  /** ...and the gap detections and empty shelf checks since then, oldest first (at most PHANTOM_MARKS). */
+  marks: PhantomMark[] | null = null
 
   constructor (readonly location: string, public kind: LocationKind | undefined) {}
 }

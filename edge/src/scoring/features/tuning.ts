@@ -42,3 +42,8 @@ export const SPIKE_MIN_UNITS = 3
 
 /** Look-back of the start-up replay, days. */
 export const DEFAULT_LOOKBACK_DAYS = 28
+
+/** Empty looks (gap detections, empty shelf checks) kept per location since it was last settled: more add nothing the estimator uses. */
+export const PHANTOM_MARKS = 8
+/** Longest silence the phantom evidence integrates expected sales over, hours (its likelihood ratio has long saturated by then). */
+export const PHANTOM_SILENCE_CAP_H = 168

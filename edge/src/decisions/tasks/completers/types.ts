@@ -4,6 +4,7 @@
 // happen in the transaction that marks the task done (a count raised by a short fill, the phantom
 // detector's precision record).
 
+import type { Database } from 'better-sqlite3'
 import type { Ingest } from '../../../ingest/pipeline.js'
 import type { TaskStore } from '../task-store.js'
 import type { Task } from '../types.js'
@@ -33,6 +34,8 @@ export interface CompletionInput {
   /** Event time, ISO 8601: when the associate completed it. */
   at: string
   ingest: Ingest
+  /** The main connection: read-only use (known locations, the ledger rows the movements wrote). */
+  db: Database
   /** Largest quantity a result may report, units (config maxQty). */
   maxQty: number
 }
