@@ -17,6 +17,7 @@ import { modelRoutes } from './http/routes/models.js'
 import { riskRoutes } from './http/routes/risk.js'
 import { associateRoutes } from './http/routes/associates.js'
 import { taskRoutes } from './http/routes/tasks.js'
+import { asnRoutes } from './http/routes/asns.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,14 +37,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'items', description: 'Item master, locations, positions, store-wide inventory' },
         { name: 'events', description: 'Event journal and dead letters' },
         { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' },
-        { name: 'tasks', description: 'Associates, their sign-in, tasks and the handheld actions on them' }
+        { name: 'tasks', description: 'Associates, their sign-in, tasks and the handheld actions on them' },
+        { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, asnRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -28,6 +28,10 @@ import { DeviceRegistry } from './store/devices.js'
 import { Associates } from './store/associates.js'
 import { TaskService } from './decisions/tasks/service.js'
 import { FillDetector } from './decisions/fill-detector.js'
+import { PutawayDetector } from './decisions/putaway-detector.js'
+import { ReceivingService } from './decisions/receiving/service.js'
+import type { CommittedEntry } from './ingest/commit-queue.js'
+import { FEATURE_COUNT, FEATURE_INDEX } from './scoring/spec.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -65,6 +69,10 @@ export interface EdgeServer {
   risk: RiskService
   /** Associate tasks: the store, handheld actions, the stale-claim sweep. */
   tasks: TaskService
+  /** ASNs, receipts against them, their check on close (review tasks, ERP-bound discrepancies). */
+  receiving: ReceivingService
+  /** Put-away tasks from stock at receiving locations. */
+  putaways: PutawayDetector
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -107,7 +115,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       log: log.child({ module: 'features' }),
       refreshCatalog: () => catalog.refreshIfChanged()
     })
-    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: commitFeed(features, (e) => risk.applied(e)) })
+    const feed = commitFeed(features, (e) => risk.applied(e))
+    // After the book has the batch: receipts tallied against their ASNs, put-aways replanned (set once built below).
+    let afterFeed = (_accepted: ReadonlyArray<CommittedEntry>): void => {}
+    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: (accepted) => { feed(accepted); afterFeed(accepted) } })
     const presence = new Presence({
       registry,
       queue,
@@ -137,12 +148,49 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     undo.push(() => risk.stop())
     const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
     // Task rows are written on this connection in small transactions; a completion's movements go through ingest.
-    const tasks = new TaskService({ config, db, ingest, clock, scheduler: time.scheduler, log: log.child({ module: 'tasks' }), zoneOf: (id) => catalog.location(id)?.zone })
+    const tasks = new TaskService({
+      config,
+      db,
+      ingest,
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'tasks' }),
+      zoneOf: (id) => catalog.location(id)?.zone,
+      reads: { onHand: (sku, location) => features.record(sku, location).onHand, kindOf: (id) => catalog.location(id)?.kind }
+    })
     tasks.start()
     undo.push(() => tasks.stop())
     // Every rescoring (fast tier per batch, slow tier on its cron) turns shelf risk and the record into fill tasks.
     const fills = new FillDetector({ config, scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
-    risk.onScored((keys) => { fills.detect(keys) })
+    // Receipts against ASNs, checked when an ASN closes (by the API or receivingCloseMin after its last receipt).
+    const receiving = new ReceivingService({ config, db, tasks: tasks.store, clock, scheduler: time.scheduler, log: log.child({ module: 'receiving' }), item: (sku) => catalog.item(sku) })
+    receiving.start()
+    undo.push(() => receiving.stop())
+    // Stock at a receiving location becomes put-aways: the shelf's need first, the rest to the backroom.
+    const rateBuf = new Float32Array(FEATURE_COUNT)
+    const putaways = new PutawayDetector({
+      config,
+      scores: risk.scores,
+      stock: features,
+      tasks: tasks.store,
+      item: (sku) => catalog.item(sku),
+      kindOf: (id) => catalog.location(id)?.kind,
+      backroomBins: () => receiving.asns.locationsOfKind('backroom'),
+      rateOf: (sku, shelf) => { features.vector(sku, shelf, clock.now(), rateBuf); return rateBuf[FEATURE_INDEX.rate_now] },
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'putaways' })
+    })
+    putaways.start()
+    undo.push(() => putaways.stop())
+    afterFeed = (accepted) => {
+      receiving.committed(accepted)
+      putaways.detect(skusOf(accepted))
+    }
+    risk.onScored((keys) => {
+      fills.detect(keys)
+      putaways.detect(keys.map((k) => k.sku))
+    })
     const associates = new Associates(db, () => clock.now())
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
@@ -163,6 +211,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       presence,
       risk,
       tasks,
+      receiving,
       associates,
       version,
       ports: () => ports,
@@ -188,7 +237,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, receiving, putaways, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -238,6 +287,8 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()
       s.tasks.stop()
+      s.receiving.stop()
+      s.putaways.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       // Scores still in memory are written before the journal thread goes.
       await s.risk.stop()
@@ -249,7 +300,17 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, receiving: s.receiving, putaways: s.putaways, close }
+}
+
+/** The SKUs of a committed batch's events. */
+function skusOf (accepted: ReadonlyArray<CommittedEntry>): string[] {
+  const out: string[] = []
+  for (const { entry } of accepted) {
+    const sku = entry.kind === 'event' ? entry.event.sku : entry.kind === 'row' ? entry.row[6] : undefined
+    if (typeof sku === 'string') out.push(sku)
+  }
+  return out
 }
 
 interface SerialDeps {

@@ -69,6 +69,10 @@ export interface EdgeConfig {
   fillRiskThreshold: number
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
+  /** An open ASN closes by itself (and is checked for discrepancies) this many minutes of the server clock after its last receipt. */
+  receivingCloseMin: number
+  /** Received stock should be put away within this many hours: the deadline of a backroom-bound put-away. */
+  receivingDwellMaxH: number
 }
 
 export interface SerialPortConfig {
@@ -127,7 +131,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
-  associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' }
+  associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
+  receivingCloseMin: { kind: 'int', default: 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
+  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>

@@ -15,6 +15,7 @@ import type { Database } from '../store/db.js'
 import type { DeviceRegistry } from '../store/devices.js'
 import type { Associates } from '../store/associates.js'
 import type { TaskService } from '../decisions/tasks/service.js'
+import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 
 export interface Ports {
@@ -42,6 +43,8 @@ export interface AppDeps {
   risk?: RiskService
   /** Associate tasks and the handheld actions on them. */
   tasks: TaskService
+  /** ASNs, the receipts against them and the check when one closes. */
+  receiving: ReceivingService
   associates: Associates
   version: string
   /** Bound ports, known after listen. */

@@ -5,6 +5,7 @@ import * as m003 from './003-master-data-version.js'
 import * as m004 from './004-shelf-risk.js'
 import * as m005 from './005-tasks.js'
 import * as m006 from './006-outbox.js'
+import * as m008 from './008-receiving.js'
 
 export interface Migration {
   version: number
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m008]

@@ -2,8 +2,12 @@
 
 import type { TaskKind } from '../types.js'
 import { completeFill } from './fill.js'
+import { completePutaway } from './putaway.js'
+import { completeReview } from './review.js'
 import type { Completer } from './types.js'
 
 export const COMPLETERS: Partial<Record<TaskKind, Completer>> = {
-  fill: completeFill
+  fill: completeFill,
+  putaway: completePutaway,
+  review: completeReview
 }
