@@ -2,7 +2,7 @@
 // one with what was received so far and its discrepancies, close one (which checks it). Receipts
 // are not posted here: they are canonical `receipt` events with data.asn (POST /api/v1/events, MQTT).
 
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import type { AsnInput } from '../../decisions/receiving/service.js'
 import { adminGuard } from '../auth.js'
@@ -54,6 +54,9 @@ const asnSchema = {
     discrepancies: { type: 'array', items: discrepancySchema }
   }
 } as const
+
+/** The close takes no fields: no body at all is validated as {}. */
+const emptyBody = async (req: FastifyRequest): Promise<void> => { if (req.body === undefined || req.body === null) req.body = {} }
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const
 
@@ -135,11 +138,13 @@ export async function asnRoutes (app: FastifyInstance, deps: AppDeps): Promise<v
 
   app.post('/api/v1/asns/:id/close', {
     onRequest: [admin, notDraining],
+    preValidation: emptyBody,
     schema: {
       tags: ['receiving'],
       summary: 'Close an ASN now and check it: each SKU short, over or not on it gets a review task and an ERP-bound receiving_discrepancy',
       description: '404 EDGE_ERR_ASN_UNKNOWN; 409 EDGE_ERR_ASN_CLOSED when it was closed already (by the API or by itself receivingCloseMin after its last receipt).',
       params: idParams,
+      body: { type: 'object', additionalProperties: false, properties: {}, description: 'none, or {}' },
       response: { 200: { type: 'object', properties: { asn: asnSchema, discrepancies: { type: 'array', items: discrepancySchema } } }, ...errorResponses }
     }
   }, async (req) => {
