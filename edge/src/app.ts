@@ -20,6 +20,7 @@ import { taskRoutes } from './http/routes/tasks.js'
 import { lookupRoutes } from './http/routes/lookup.js'
 import { kpiRoutes } from './http/routes/kpis.js'
 import { phantomRoutes } from './http/routes/phantom.js'
+import { asnRoutes } from './http/routes/asns.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -39,14 +40,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'items', description: 'Item master, locations, positions, store-wide inventory' },
         { name: 'events', description: 'Event journal and dead letters' },
         { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' },
-        { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' }
+        { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' },
+        { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -31,6 +31,10 @@ import { FillDetector } from './decisions/fill-detector.js'
 import { TaskPush } from './decisions/tasks/push.js'
 import { KpiService } from './decisions/kpis/service.js'
 import { PhantomService } from './decisions/phantom/service.js'
+import { PutawayDetector } from './decisions/putaway-detector.js'
+import { ReceivingService } from './decisions/receiving/service.js'
+import type { CommittedEntry } from './ingest/commit-queue.js'
+import { FEATURE_COUNT, FEATURE_INDEX } from './scoring/spec.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
@@ -70,6 +74,10 @@ export interface EdgeServer {
   tasks: TaskService
   /** Phantom inventory: the detector on phantomEveryMin, suspects, count budget and precision. */
   phantom: PhantomService
+  /** ASNs, receipts against them, their check on close (review tasks, ERP-bound discrepancies). */
+  receiving: ReceivingService
+  /** Put-away tasks from stock at receiving locations. */
+  putaways: PutawayDetector
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -112,7 +120,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       log: log.child({ module: 'features' }),
       refreshCatalog: () => catalog.refreshIfChanged()
     })
-    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: commitFeed(features, (e) => risk.applied(e)) })
+    const feed = commitFeed(features, (e) => risk.applied(e))
+    // After the book has the batch: receipts tallied against their ASNs, put-aways replanned (set once built below).
+    let afterFeed = (_accepted: ReadonlyArray<CommittedEntry>): void => {}
+    const queue = new CommitQueue({ writer, log: log.child({ module: 'commit' }), metrics, batchMax: config.ingestBatchMax, onCommitted: (accepted) => { feed(accepted); afterFeed(accepted) } })
     const presence = new Presence({
       registry,
       queue,
@@ -142,16 +153,53 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     undo.push(() => risk.stop())
     const ingest = new Ingest({ config, clock, log: log.child({ module: 'ingest' }), metrics, catalog, profiles, queue })
     // Task rows are written on this connection in small transactions; a completion's movements go through ingest.
-    const tasks = new TaskService({ config, db, ingest, clock, scheduler: time.scheduler, log: log.child({ module: 'tasks' }), zoneOf: (id) => catalog.location(id)?.zone })
+    const tasks = new TaskService({
+      config,
+      db,
+      ingest,
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'tasks' }),
+      zoneOf: (id) => catalog.location(id)?.zone,
+      reads: { onHand: (sku, location) => features.record(sku, location).onHand, kindOf: (id) => catalog.location(id)?.kind }
+    })
     tasks.start()
     undo.push(() => tasks.stop())
     // Every rescoring (fast tier per batch, slow tier on its cron) turns shelf risk and the record into fill tasks.
     const fills = new FillDetector({ config, scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
-    risk.onScored((keys) => { fills.detect(keys) })
     // Phantom inventory on the server scheduler: counts for the likeliest wrong records, within a daily budget.
     const phantom = new PhantomService({ config, db, book: features, tasks: tasks.store, item: (sku) => catalog.item(sku), clock, scheduler: time.scheduler, log: log.child({ module: 'phantom' }) })
     phantom.start()
     undo.push(() => phantom.stop())
+    // Receipts against ASNs, checked when an ASN closes (by the API or receivingCloseMin after its last receipt).
+    const receiving = new ReceivingService({ config, db, tasks: tasks.store, clock, scheduler: time.scheduler, log: log.child({ module: 'receiving' }), item: (sku) => catalog.item(sku) })
+    receiving.start()
+    undo.push(() => receiving.stop())
+    // Stock at a receiving location becomes put-aways: the shelf's need first, the rest to the backroom.
+    const rateBuf = new Float32Array(FEATURE_COUNT)
+    const putaways = new PutawayDetector({
+      config,
+      scores: risk.scores,
+      stock: features,
+      tasks: tasks.store,
+      item: (sku) => catalog.item(sku),
+      kindOf: (id) => catalog.location(id)?.kind,
+      backroomBins: () => receiving.asns.locationsOfKind('backroom'),
+      rateOf: (sku, shelf) => { features.vector(sku, shelf, clock.now(), rateBuf); return rateBuf[FEATURE_INDEX.rate_now] },
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'putaways' })
+    })
+    putaways.start()
+    undo.push(() => putaways.stop())
+    afterFeed = (accepted) => {
+      receiving.committed(accepted)
+      putaways.detect(skusOf(accepted))
+    }
+    risk.onScored((keys) => {
+      fills.detect(keys)
+      putaways.detect(keys.map((k) => k.sku))
+    })
     const associates = new Associates(db, () => clock.now())
     const serial = serialReaders(config, { registry, profiles, ingest, presence, clock, log: log.child({ module: 'serial' }), metrics })
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
@@ -178,6 +226,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       risk,
       tasks,
       phantom,
+      receiving,
       associates,
       kpis,
       version,
@@ -204,7 +253,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -255,6 +304,8 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       presence.stop()
       s.tasks.stop()
       s.phantom.stop()
+      s.receiving.stop()
+      s.putaways.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       // Scores still in memory are written before the journal thread goes.
       await s.risk.stop()
@@ -266,7 +317,17 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, close }
+}
+
+/** The SKUs of a committed batch's events. */
+function skusOf (accepted: ReadonlyArray<CommittedEntry>): string[] {
+  const out: string[] = []
+  for (const { entry } of accepted) {
+    const sku = entry.kind === 'event' ? entry.event.sku : entry.kind === 'row' ? entry.row[6] : undefined
+    if (typeof sku === 'string') out.push(sku)
+  }
+  return out
 }
 
 interface SerialDeps {

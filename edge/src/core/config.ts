@@ -75,6 +75,10 @@ export interface EdgeConfig {
   countBudgetPerDay: number
   /** A SKU-location gets a detector count only at or above this probability that its record is wrong. */
   phantomMinProbability: number
+  /** An open ASN closes by itself (and is checked for discrepancies) this many minutes of the server clock after its last receipt. */
+  receivingCloseMin: number
+  /** Received stock should be put away within this many hours: the deadline of a backroom-bound put-away. */
+  receivingDwellMaxH: number
 }
 
 export interface SerialPortConfig {
@@ -136,7 +140,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
   phantomEveryMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   countBudgetPerDay: { kind: 'int', default: 20, min: 0, max: 100_000, allowed: 'an integer 0-100000 (count tasks per day)' },
-  phantomMinProbability: { kind: 'number', default: 0.5, min: 0, max: 1, allowed: 'a number 0-1 (probability the record is wrong)' }
+  phantomMinProbability: { kind: 'number', default: 0.5, min: 0, max: 1, allowed: 'a number 0-1 (probability the record is wrong)' },
+  receivingCloseMin: { kind: 'int', default: 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
+  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>

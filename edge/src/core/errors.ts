@@ -80,7 +80,14 @@ export const Errors = {
   TOKEN_EXPIRED: spec('EDGE_ERR_TOKEN_EXPIRED', 401, 'associate token has expired; sign in again'),
   TASK_UNKNOWN: spec('EDGE_ERR_TASK_UNKNOWN', 404, 'unknown task'),
   TASK_CONFLICT: spec('EDGE_ERR_TASK_CONFLICT', 409, 'the task was changed by someone else'),
-  TASK_STATE: spec('EDGE_ERR_TASK_STATE', 409, 'the action is not allowed in the task\'s state')
+  TASK_STATE: spec('EDGE_ERR_TASK_STATE', 409, 'the action is not allowed in the task\'s state'),
+
+  // receiving: advance shipping notices and their review
+  ASN_UNKNOWN: spec('EDGE_ERR_ASN_UNKNOWN', 404, 'unknown advance shipping notice'),
+  ASN_CONFLICT: spec('EDGE_ERR_ASN_CONFLICT', 409, 'an ASN with this id exists with other lines'),
+  ASN_CLOSED: spec('EDGE_ERR_ASN_CLOSED', 409, 'the ASN is already closed'),
+  ASN_INVALID: spec('EDGE_ERR_ASN_INVALID', 422, 'the ASN lines are invalid'),
+  REVIEW_DECISION: spec('EDGE_ERR_REVIEW_DECISION', 422, 'a review needs decision "accept", or "recount" with counts')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

@@ -17,6 +17,7 @@ import type { Associates } from '../store/associates.js'
 import type { TaskService } from '../decisions/tasks/service.js'
 import type { KpiService } from '../decisions/kpis/service.js'
 import type { PhantomService } from '../decisions/phantom/service.js'
+import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 
 export interface Ports {
@@ -46,6 +47,8 @@ export interface AppDeps {
   tasks: TaskService
   /** Phantom-inventory suspects, the count budget and count precision (absent in an app built without it). */
   phantom?: PhantomService
+  /** ASNs, the receipts against them and the check when one closes. */
+  receiving: ReceivingService
   associates: Associates
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService

@@ -71,8 +71,9 @@ t.test('a 7-hour overnight jump runs the presence sweep once', async (t) => {
   const server = await startSim(t) // sweeps every 50 ms of simulated time (test setting)
   const night = await setClock(server, at(START_MS + 7 * 3600_000))
   // The presence sweep once, the shelf-risk slow tier (riskSlowCron, every 5 minutes) once, the
-  // stale task-claim sweep (every minute) once and the phantom detector (phantomEveryMin 30) once.
-  t.same(night.body, { mode: 'sim', now: '2016-04-25T15:00:00.000Z', ran: 4 }, 'not 504,000 sweeps, 84 rescorings, 420 claim sweeps and 14 phantom passes')
+  // stale task-claim sweep (every minute) once, the phantom detector (phantomEveryMin 30) once,
+  // the ASN auto-close (every minute) once and the put-away refresh (every 15 minutes) once.
+  t.same(night.body, { mode: 'sim', now: '2016-04-25T15:00:00.000Z', ran: 6 }, 'not 504,000 sweeps, 84 rescorings, 420 claim sweeps, 14 phantom passes, 420 ASN checks and 28 put-away refreshes')
   t.equal((await setClock(server, at(START_MS + 7 * 3600_000 + 120))).body.ran, 1, '120 ms later: due once more (at +100 ms)')
 })
 

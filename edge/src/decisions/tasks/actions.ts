@@ -12,7 +12,7 @@ import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
 import { COMPLETERS } from './completers/index.js'
 import type { TaskChangeKind } from './changes.js'
-import type { CompleteResult, Completion } from './completers/types.js'
+import type { CompleteResult, Completion, CompletionReads } from './completers/types.js'
 import type { TaskStore } from './task-store.js'
 import type { Task, TaskAction } from './types.js'
 
@@ -56,6 +56,8 @@ export interface TaskActionsOptions {
   log: Log
   /** Largest quantity an action may report, units (config maxQty). */
   maxQty: number
+  /** What completers may read of the store (the record, the locations). */
+  reads: CompletionReads
 }
 
 const ORDER: Record<TaskAction, number> = { claim: 0, start: 1, complete: 2, release: 3 }
@@ -149,7 +151,7 @@ export class TaskActions {
     const at = new Date(atMs).toISOString()
     let done: Completion
     try {
-      done = await completer({ task, result: r, associateId: associate.id, deviceId, at, ingest: this.o.ingest, db: this.o.db, maxQty: this.o.maxQty })
+      done = await completer({ task, result: r, associateId: associate.id, deviceId, at, ingest: this.o.ingest, db: this.o.db, maxQty: this.o.maxQty, reads: this.o.reads })
     } catch (err) {
       if (isEdgeError(err) && err.statusCode < 500) throw refuse('rejected', err)
       throw err
@@ -161,7 +163,7 @@ export class TaskActions {
     // stock has already moved.
     const outcome = this.applied(associate.id, deviceId, a, task, 'holder',
       { state: 'done', assignee: associate.id, claimed_at: task.claimedAt ?? at, done_at: at, result: JSON.stringify(result) },
-      () => { raised = done.inTx?.(this.o.tasks) ?? [] })
+      () => { raised = done.inTx?.(this.o.tasks, this.o.db) ?? [] })
     return raised.length ? { ...outcome, raised } : outcome
   }
 

@@ -10,6 +10,7 @@ import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
 import type { Database } from '../../store/db.js'
 import { TaskActions } from './actions.js'
+import type { CompletionReads } from './completers/types.js'
 import { offerFor } from './offer.js'
 import { TaskStore } from './task-store.js'
 import type { Task } from './types.js'
@@ -22,6 +23,8 @@ export interface TaskServiceOptions {
   scheduler: Scheduler
   log: Log
   zoneOf: (location: string) => string | null | undefined
+  /** What completers may read of the store (the record, the locations). */
+  reads: CompletionReads
 }
 
 /** How often stale claims are looked for, milliseconds of the server clock. */
@@ -34,7 +37,7 @@ export class TaskService {
 
   constructor (private readonly o: TaskServiceOptions) {
     this.store = new TaskStore(o.db, o.clock)
-    this.actions = new TaskActions({ db: o.db, tasks: this.store, ingest: o.ingest, clock: o.clock, log: o.log, maxQty: o.config.maxQty })
+    this.actions = new TaskActions({ db: o.db, tasks: this.store, ingest: o.ingest, clock: o.clock, log: o.log, maxQty: o.config.maxQty, reads: o.reads })
   }
 
   start (): void {

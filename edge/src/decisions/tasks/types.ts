@@ -15,7 +15,7 @@ export const LIVE_STATES: readonly TaskState[] = ['open', 'claimed', 'started']
  * unique partial index in the migrations): a second fill, count or put-away of the same thing would
  * send two associates to it.
  */
-export const LIVE_UNIQUE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['fill', 'count'])
+export const LIVE_UNIQUE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['fill', 'count', 'putaway'])
 
 export interface Task {
   id: number

@@ -6,6 +6,7 @@ import * as m004 from './004-shelf-risk.js'
 import * as m005 from './005-tasks.js'
 import * as m006 from './006-outbox.js'
 import * as m007 from './007-phantom.js'
+import * as m008 from './008-receiving.js'
 
 export interface Migration {
   version: number
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008]

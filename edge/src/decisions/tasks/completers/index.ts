@@ -3,9 +3,13 @@
 import type { TaskKind } from '../types.js'
 import { completeCount } from './count.js'
 import { completeFill } from './fill.js'
+import { completePutaway } from './putaway.js'
+import { completeReview } from './review.js'
 import type { Completer } from './types.js'
 
 export const COMPLETERS: Partial<Record<TaskKind, Completer>> = {
   fill: completeFill,
-  count: completeCount
+  count: completeCount,
+  putaway: completePutaway,
+  review: completeReview
 }

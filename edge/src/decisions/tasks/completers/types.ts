@@ -4,8 +4,9 @@
 // happen in the transaction that marks the task done (a count raised by a short fill, the phantom
 // detector's precision record).
 
-import type { Database } from 'better-sqlite3'
 import type { Ingest } from '../../../ingest/pipeline.js'
+import type { LocationKind } from '../../../store/catalog.js'
+import type { Database } from '../../../store/db.js'
 import type { TaskStore } from '../task-store.js'
 import type { Task } from '../types.js'
 
@@ -38,6 +39,15 @@ export interface CompletionInput {
   db: Database
   /** Largest quantity a result may report, units (config maxQty). */
   maxQty: number
+  /** What a completer may read of the store: the record and the locations. */
+  reads: CompletionReads
+}
+
+export interface CompletionReads {
+  /** Units on hand at a location by the record. */
+  onHand (sku: string, location: string): number
+  /** The kind of a location; undefined for one the store does not know. */
+  kindOf (location: string): LocationKind | undefined
 }
 
 export interface Completion {
@@ -45,8 +55,11 @@ export interface Completion {
   result: Record<string, unknown>
   /** Ids of the canonical events the completion posted (device TASK_DEVICE_ID). */
   events: string[]
-  /** Runs inside the transaction that marks the task done; returns the ids of any tasks it raised. */
-  inTx?: (tasks: TaskStore) => number[]
+  /**
+   * Runs inside the transaction that marks the task done (`db` is that transaction's connection:
+   * a review marks its discrepancy resolved); returns the ids of any tasks it raised.
+   */
+  inTx?: (tasks: TaskStore, db: Database) => number[]
 }
 
 /** Throws an EdgeError (4xx) for a result the kind cannot take; the action is then rejected. */

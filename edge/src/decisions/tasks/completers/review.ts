@@ -1,0 +1,43 @@
+// Completing a receiving review: the associate looked at the discrepancy and decides. 'accept':
+// the receipt stands as scanned (the ERP already has the discrepancy from the outbox). 'recount':
+// result.counts [{location, qty}] are posted as cycle counts (the journal corrects the record and
+// writes the ERP-bound adjustment). Either way the discrepancy is marked resolved with the
+// decision and time, in the transaction that marks the task done.
+
+import { EdgeError, Errors } from '../../../core/errors.js'
+import { AsnStore } from '../../../store/asns.js'
+import { postTaskEvents } from './post.js'
+import type { Completer } from './types.js'
+
+export const REVIEW_DECISIONS = ['accept', 'recount'] as const
+
+export const completeReview: Completer = async (c) => {
+  const { task, result: r } = c
+  const decision = r.decision
+  if (decision !== 'accept' && decision !== 'recount') {
+    throw new EdgeError(Errors.REVIEW_DECISION, `result.decision must be "accept" or "recount", got ${JSON.stringify(decision ?? null)}`, { decision: decision ?? null })
+  }
+  const counts = r.counts ?? []
+  if (decision === 'recount' && counts.length === 0) throw new EdgeError(Errors.REVIEW_DECISION, 'a recount needs result.counts [{location, qty}]')
+  if (decision === 'accept' && counts.length > 0) throw new EdgeError(Errors.REVIEW_DECISION, 'an accepted receipt takes no counts; decide "recount" to post them')
+  for (const [i, x] of counts.entries()) {
+    if (c.reads.kindOf(x.location) === undefined) throw new EdgeError(Errors.UNKNOWN_LOCATION, `result.counts[${i}].location "${x.location}" is not a location of this store`, { index: i, location: x.location })
+  }
+  const events = await postTaskEvents(c, counts.map((x, i) => ({
+    id: `task-${task.id}-count-${i}`,
+    type: 'cycle_count',
+    sku: task.sku,
+    location: x.location,
+    qty: x.qty,
+    occurredAt: c.at,
+    data: { taskId: task.id, associateId: c.associateId, handheld: c.deviceId, reason: 'receiving_review' }
+  })))
+  return {
+    result: { decision, counts },
+    events,
+    inTx: (_tasks, db) => {
+      new AsnStore(db).resolve(task.id, decision, c.at)
+      return []
+    }
+  }
+}
