@@ -15,9 +15,9 @@ import { ServerDevices } from './engine/server-devices.js'
 import type { Setup, SimOptions } from './engine/setup.js'
 import { masterData } from './layout.js'
 import type { Policy } from './policy/policy.js'
-import type { HandheldPort } from './policy/ports.js'
 import { RecordOrders, RecordTasks } from './policy/record-sources.js'
 import { RiskTasks } from './policy/risk-tasks.js'
+import { ServerTasks } from './policy/server-tasks.js'
 import { ServerView, type StoreView } from './policy/server-view.js'
 import { StoreEdgePolicy } from './policy/store-edge.js'
 import { TraditionalPolicy } from './policy/traditional.js'
@@ -47,7 +47,11 @@ export interface SessionOptions {
   inspect?: (at: { baseUrl: string | null, api: StoreApi | null, local: LocalStore | null, endMs: number }) => Promise<void>
   /** Extra env for the server child (e.g. EDGE_LOG_LEVEL). */
   serverEnv?: Record<string, string>
+  /** Where store-edge work comes from with a server: its task list (default) or the simulator's reading of its record. */
+  tasks?: TaskSourceName
 }
+
+export type TaskSourceName = 'server' | 'record'
 
 export interface SessionResult extends RunOutcome {
   policy: PolicyName
@@ -61,6 +65,12 @@ export interface SessionResult extends RunOutcome {
   serverInventory: Record<string, Record<string, number>> | null
   /** Units the server's journal holds as sold (null without a server). */
   serverSoldUnits: number | null
+  /** Counts done and how many found the record wrong: the policy's own tally, or the server's. */
+  countPrecision: { counts: number, discrepancies: number, source: 'policy' | 'server' } | null
+  /** The server's own task KPIs (/api/v1/kpis over the run), when it served the store-edge side. */
+  serverKpis: unknown
+  /** Task actions the server refused (conflicts: a task cancelled or done meanwhile), with reasons. */
+  taskRefusals: Array<{ associate: string, taskId: number, code: string, message: string }>
 }
 
 export async function runSession (policyName: PolicyName, o: SimOptions, setup: Setup, opts: SessionOptions): Promise<SessionResult> {
@@ -85,7 +95,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
       devices = local!
       view = local!
     }
-    const policy = makePolicy(policyName, setup, devices, view, server?.baseUrl ?? null)
+    const policy = makePolicy(policyName, setup, devices, view, server?.baseUrl ?? null, api, opts.tasks ?? 'server')
     const rows = opts.training && local ? new TrainingRows(opts.training.out, local.book, setup.layout.skus, opts.training.tag) : undefined
     const observer = rows && opts.observer ? both(rows, opts.observer) : rows ?? opts.observer
     try {
@@ -95,13 +105,29 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
       const rejections = devices instanceof ServerDevices ? devices.rejections() : devices instanceof TeeDevices ? devices.rejections() : []
       const serverInventory = api ? canonical(await api.inventory()) : null
       const serverSoldUnits = server ? (await journalTotals(server.baseUrl, 'sale')).qty : null
-      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits }
+      const onServer = devices instanceof ServerDevices ? devices : devices instanceof TeeDevices ? devices.server() : null
+      const taskRefusals = onServer?.taskRefusals() ?? []
+      const serverSide = api && policyName === 'store-edge' && (opts.tasks ?? 'server') === 'server' ? await serverTaskFigures(api, o.days) : null
+      const own = policy.countPrecision?.()
+      const countPrecision = own ? { ...own, source: 'policy' as const } : serverSide?.counts ?? null
+      if (countPrecision) {
+        outcome.kpis.countsDone = countPrecision.counts
+        outcome.kpis.countPrecisionPct = countPrecision.counts === 0 ? 0 : 100 * countPrecision.discrepancies / countPrecision.counts
+      }
+      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits, countPrecision, serverKpis: serverSide?.kpis ?? null, taskRefusals }
     } finally {
       await devices.close()
     }
   } finally {
     await server?.stop()
   }
+}
+
+/** The server's task KPIs and count precision over the run (its /api/v1/kpis and /api/v1/phantom). */
+async function serverTaskFigures (api: StoreApi, days: number): Promise<{ kpis: unknown, counts: { counts: number, discrepancies: number, source: 'server' } | null }> {
+  const kpis = await api.get<unknown>(`/api/v1/kpis?hours=${days * 24}`)
+  const phantom = await api.get<{ precision: { completed: number, discrepancies: number } }>(`/api/v1/phantom?days=${days}`)
+  return { kpis, counts: { counts: phantom.precision.completed, discrepancies: phantom.precision.discrepancies, source: 'server' } }
 }
 
 function both (a: HourObserver, b: HourObserver): HourObserver {
@@ -114,14 +140,15 @@ function both (a: HourObserver, b: HourObserver): HourObserver {
   }
 }
 
-function makePolicy (name: PolicyName, setup: Setup, hh: HandheldPort, view: StoreView, baseUrl: string | null): Policy {
+function makePolicy (name: PolicyName, setup: Setup, devices: StoreDevices, view: StoreView, baseUrl: string | null, api: StoreApi | null, source: TaskSourceName): Policy {
   if (name === 'traditional') {
-    return new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, hh)
+    return new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, devices)
   }
-  // With a server, its shelf-risk scores add fills ahead of empty shelves; in-process, the record alone.
+  // With a server, its task list runs the store ('server'), or the simulator's own reading of its
+  // record and risk scores ('record'); in-process, the record alone.
   const recordTasks = new RecordTasks(setup.layout, view)
-  const tasks = baseUrl ? new RiskTasks(setup.layout, view, recordTasks, baseUrl) : recordTasks
-  return new StoreEdgePolicy(setup.layout, view, tasks, new RecordOrders(setup.layout, view), hh)
+  const tasks = api && source === 'server' ? new ServerTasks(setup.layout, api) : baseUrl ? new RiskTasks(setup.layout, view, recordTasks, baseUrl) : recordTasks
+  return new StoreEdgePolicy(setup.layout, view, tasks, new RecordOrders(setup.layout, view), devices, devices)
 }
 
 function warningsOf (lines: string[]): Record<string, number> {

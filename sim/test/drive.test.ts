@@ -79,6 +79,39 @@ t.test('a handheld offline keeps its events and they apply once when it is back'
   t.match((await api.inventory()).get('SKU-A'), { shelf: 23, backroom: 42 }, 'and change nothing')
 })
 
+t.test('task actions from an offline handheld wait behind its events and apply once, in the order done', async (t) => {
+  // An item of its own: the tests after this one read SKU-A and SKU-T.
+  await api.importMasterData({ items: [{ sku: 'SKU-T', description: 'Green tea', home_location: 'A1-2', shelf_capacity: 12, case_pack: 6 }] })
+  await api.addAssociate({ id: 'ana', name: 'Ana', badge: 'B-ana', pin: '2468' })
+  const { token } = await api.signIn(handheldCreds, 'B-ana', '2468')
+  const made = await fetch(`${server.baseUrl}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'count', sku: 'SKU-T', location: 'A1-2' })
+  })
+  const { task } = await made.json() as { task: { id: number } }
+  t.ok((await api.openTasks(50)).some((x) => x.id === task.id), 'the count is on the open list')
+  const hh = new Handheld(api, handheldCreds)
+  const answers: object[] = []
+  const send = async (actions: object[]): Promise<void> => { answers.push(...await api.postActions(handheldCreds, token, actions)) }
+  const actions = [
+    { actionId: 'ana-1', taskId: task.id, action: 'claim', at: at(40) },
+    { actionId: 'ana-2', taskId: task.id, action: 'complete', at: at(50), result: { found: 5 } }
+  ]
+  await hh.setOnline(false)
+  // The associate scanned the bin first (an event), then counted the shelf (the task).
+  await hh.post([{ id: 'hh-01-0100', type: 'cycle_count', occurredAt: at(35), sku: 'SKU-T', location: 'BR-1', qty: 7 }])
+  await hh.act({ actions, send })
+  t.same(answers, [], 'nothing sent while offline')
+  t.match(hh.stats(), { waiting: 2 })
+  await hh.setOnline(true)
+  t.match(answers, [{ status: 'accepted' }, { status: 'accepted' }])
+  t.match((await api.inventory()).get('SKU-T')?.byLocation, new Map([['A1-2', 5], ['BR-1', 7]]), 'the event and the count both applied')
+  const replay = await api.postActions(handheldCreds, token, actions)
+  t.same(replay.map((r) => r.status), ['duplicate', 'duplicate'], 'the same actions again apply nothing')
+})
+
+
 t.test('a handheld event the server refuses is reported with its code', async (t) => {
   const hh = new Handheld(api, handheldCreds)
   await hh.post([{ id: 'hh-01-0003', type: 'receipt', occurredAt: at(40), sku: 'SKU-NONE', location: 'RCV', qty: 12 }])

@@ -23,6 +23,9 @@ t.test('both policies run the same store against a real server, and the store-ed
   }
   t.same(trad.flows.sold + trad.flows.lostSales, edge.flows.sold + edge.flows.lostSales, 'the same customers came to both stores')
   t.ok((edge.sent.handheldEvents ?? 0) > (trad.sent.handheldEvents ?? 0), 'store-edge associates report their work through handhelds')
+  t.ok((edge.sent.taskActions ?? 0) > 0, 'store-edge associates work from the server\'s task list and answer with task actions')
+  t.same(edge.taskRefusals.filter((r) => r.code !== 'EDGE_ERR_TASK_CONFLICT'), [], 'no task action was rejected (a conflict is a task cancelled meanwhile)')
+  t.ok(edge.countPrecision !== null && edge.countPrecision.source === 'server', 'count precision comes from the server')
 
   for (const r of [trad, edge]) {
     // POS lanes went offline and replayed their buffers: the journal still holds each sale once.

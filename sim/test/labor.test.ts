@@ -65,3 +65,24 @@ t.test('cartons wait at the dock until taken, once', async (t) => {
   t.equal(d.take('C1'), undefined)
   t.equal(d.waiting, 1)
 })
+
+t.test('a put-away by item takes that item\'s oldest cartons until the units asked for are covered', async (t) => {
+  const dock = new Dock()
+  dock.arrive({ id: 'D1', arrivedAt: 0, asn: [], cartons: [{ id: 'C2', sku: 'A', units: 12, arrivedAt: 2 }, { id: 'C1', sku: 'A', units: 12, arrivedAt: 1 }, { id: 'C3', sku: 'B', units: 6, arrivedAt: 0 }, { id: 'C4', sku: 'A', units: 12, arrivedAt: 3 }] })
+  t.same(dock.takeOf('A', 13).map((c) => c.id), ['C1', 'C2'])
+  t.equal(dock.countOf('A'), 1)
+  t.same(dock.takeOf('A', 0).map((c) => c.id), ['C4'], 'at least one carton')
+  t.same(dock.takeOf('A', 5), [], 'none left')
+  t.equal(dock.waiting, 1)
+})
+
+t.test('waiting work the server no longer lists leaves the queue and its key frees', async (t) => {
+  const q = new WorkQueue()
+  q.push(work('fill', 1, { key: 'task:1', ref: 'task:1' }))
+  q.push(work('fill', 2, { key: 'task:2', ref: 'task:2' }))
+  q.find('task:1')!.priority = 9
+  t.equal(q.remove((w) => w.ref === 'task:2'), 1)
+  t.notOk(q.holds('task:2'))
+  t.equal(q.take('floor')?.work.priority, 9)
+  t.equal(q.size, 0)
+})

@@ -57,3 +57,11 @@ t.test('bad starting stock and unknown SKUs are refused', async (t) => {
   const w = new StoreWorld([spec('A')], () => ({ shelf: 1, backroom: 0 }))
   t.throws(() => w.sell('Z', 1), /unknown SKU Z/)
 })
+
+t.test('a carton sent straight to the shelf fills it; what does not fit goes to the backroom', async (t) => {
+  const w = new StoreWorld([spec('A')], () => ({ shelf: 20, backroom: 0 }))
+  w.deliver('A', 1)
+  t.same(w.shelve('A', 12), { shelf: 4, backroom: 8 })
+  t.same({ shelf: w.state('A').shelf, backroom: w.state('A').backroom, receiving: w.state('A').receiving }, { shelf: 24, backroom: 8, receiving: 0 })
+  t.ok(w.conserved())
+})

@@ -28,7 +28,7 @@ t.test('silence after steady sales: expected sales grow with the hours, and the 
   t.equal(later.silentH, 6)
   t.ok(later.expectedSales > 3 * soon.expectedSales, `${soon.expectedSales.toFixed(2)} then ${later.expectedSales.toFixed(2)} units`)
   t.ok(later.expectedSales > 4, 'a daytime silence of a ~24/day seller')
-  t.ok(evidenceOf(later).probability > 0.5)
+  t.ok(evidenceOf(later).probability > 0.2, 'silence alone: a suspicion, short of a count (demand is overdispersed)')
   t.equal(book.phantom('MILK', 'BR-01', lastSale + 6 * HOUR).expectedSales, 0, 'a bin sells nothing: its silence is no evidence')
 })
 
@@ -41,7 +41,7 @@ t.test('a gap detection and an empty shelf check are kept; a sale clears them an
   const f = book.phantom('MILK', 'A01-1', lastSale + 4 * HOUR)
   t.same(f.marks.map((m) => m.kind), ['gap', 'empty_check'])
   t.equal(f.marks[1].seq, checkSeq, 'with the journal seq, for the lineage')
-  t.ok(evidenceOf(f).probability > 0.95)
+  t.ok(evidenceOf(f).probability > 0.9, `a gap and an empty check: ${evidenceOf(f).probability.toFixed(3)}`)
 
   book.apply({ ...sale(lastSale + 4 * HOUR + 60_000), seq: seq() })
   const cleared = book.phantom('MILK', 'A01-1', lastSale + 4 * HOUR + 120_000)

@@ -103,7 +103,7 @@ t.test('a put-away completion with bad results is refused and moves nothing; one
   t.equal(negative.status, 400)
   t.equal(negative.body.error.code, 'EDGE_ERR_VALIDATION', 'a negative quantity is refused by the schema')
   const bad = await act(dock.server, ann, [
-    { actionId: 'x2', taskId: task.id, action: 'complete', result: { moved: 50 } },
+    { actionId: 'x2', taskId: task.id, action: 'complete', result: { moved: 50, found: 20 } },
     { actionId: 'x3', taskId: task.id, action: 'complete', result: { to: 'NOWHERE' } },
     { actionId: 'x4', taskId: task.id, action: 'complete', result: { to: 'RCV' } }
   ])
@@ -111,8 +111,8 @@ t.test('a put-away completion with bad results is refused and moves nothing; one
     ['rejected', 'EDGE_ERR_BAD_QTY'],
     ['rejected', 'EDGE_ERR_UNKNOWN_LOCATION'],
     ['rejected', 'EDGE_ERR_BAD_EVENT']
-  ], 'more than the dock holds, an unknown destination, the dock itself')
-  t.match(bad.body.results[0].error?.message, /holds only 12/)
+  ], 'more than was found at the dock, an unknown destination, the dock itself')
+  t.match(bad.body.results[0].error?.message, /found only 20 at RCV/)
   t.match(await onHandOf(dock.server, 'FOODS_1_001'), { RCV: 12, 'BR-01': 24 }, 'nothing moved')
 
   const ok = await act(dock.server, ann, [{ actionId: 'x5', taskId: task.id, action: 'complete', result: { moved: 12, to: 'BR-02' } }])
@@ -121,4 +121,34 @@ t.test('a put-away completion with bad results is refused and moves nothing; one
   t.match(await onHandOf(dock.server, 'FOODS_1_001'), { RCV: 0, 'BR-01': 24, 'BR-02': 12 }, 'into the bin the associate used')
   t.match((await tasksOf(dock.server, `kind=putaway&state=done`))[0], { id: task.id, result: { moved: 12, to: 'BR-02', from: 'RCV' } })
   t.same(await putaways(dock), [], 'the dock is empty: no new put-away')
+})
+
+t.test('what the associate finds at the dock corrects its record: more than scanned moves, nothing found ends the put-aways', async (t) => {
+  const dock = await dockServer(t)
+  await post(dock, [{ type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 24 }])
+  // The receipt was scanned 10 short: the carton holds 12.
+  await post(dock, [{ type: 'receipt', sku: 'FOODS_1_001', location: 'RCV', qty: 2 }])
+  const [task] = await putaways(dock)
+  t.match(task, { location: 'BR-01', qty: 2 })
+  const ann = await handheld(dock.server, 'hh-1', 'ann')
+  const more = await act(dock.server, ann, [
+    { actionId: 'c1', taskId: task.id, action: 'claim' },
+    { actionId: 'd1', taskId: task.id, action: 'complete', result: { moved: 12 } }
+  ])
+  t.equal(more.body.results[1].status, 'accepted', 'moving more than the record holds is what happened: accepted')
+  await dock.server.risk.fastIdle()
+  t.match(await onHandOf(dock.server, 'FOODS_1_001'), { RCV: 0, 'BR-01': 36 }, 'the dock counted at 12 first, then all 12 put away')
+  t.match((await tasksOf(dock.server, 'kind=putaway&state=done'))[0], { result: { moved: 12, found: 12, dockRecord: 2 } })
+
+  // Another receipt scanned twice: the record says 24 at the dock, one carton of 12 is there.
+  await post(dock, [{ type: 'receipt', sku: 'FOODS_1_001', location: 'RCV', qty: 24 }])
+  const [second] = await putaways(dock)
+  const half = await act(dock.server, ann, [
+    { actionId: 'c2', taskId: second.id, action: 'claim' },
+    { actionId: 'd2', taskId: second.id, action: 'complete', result: { moved: 12, found: 12 } }
+  ])
+  t.equal(half.body.results[1].status, 'accepted')
+  await dock.server.risk.fastIdle()
+  t.match(await onHandOf(dock.server, 'FOODS_1_001'), { RCV: 0, 'BR-01': 48 }, 'found 12 of the 24 recorded: the dock is empty by the record too')
+  t.same(await putaways(dock), [], 'no put-away left chasing units that never were')
 })

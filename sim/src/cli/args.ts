@@ -12,6 +12,8 @@ export interface CliOptions {
   scenario: string
   /** Keep the store's record in-process instead of a server process (faster; same rules). */
   noServer: boolean
+  /** Where store-edge work comes from with a server: its task list, or the simulator's reading of its record and risk. */
+  tasks: 'server' | 'record'
   out: string | null
   exportFile: string | null
   quiet: boolean
@@ -41,6 +43,7 @@ export const USAGE = `Usage: npm run sim -- [options]
   --seed N              one seed                                        [7]
   --seeds N,N,...       several seeds: the report gives 95% CIs         
   --policy P            traditional | store-edge | both                 [both]
+  --tasks SRC           store-edge work: server (its task list) | record [server]
   --skus N              assortment size (28 = the store's real items)   [28]
   --scenario NAME       ${Object.keys(SCENARIOS).join(' | ')}  [typical]
   --shrink PCT          unrecorded shrink, % of units sold
@@ -86,6 +89,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
     policies: ['traditional', 'store-edge'],
     scenario: preset,
     noServer: false,
+    tasks: 'server',
     out: null,
     exportFile: null,
     quiet: false,
@@ -138,6 +142,12 @@ export function parseArgs (argv: readonly string[]): CliOptions {
         break
       }
       case '--no-server': o.noServer = true; break
+      case '--tasks': {
+        const v = value()
+        if (v !== 'server' && v !== 'record') throw new UsageError(`--tasks ${v}: one of server, record`)
+        o.tasks = v
+        break
+      }
       case '--out': o.out = value(); break
       case '--export': o.exportFile = value(); break
       case '--quiet': o.quiet = true; break

@@ -44,6 +44,7 @@ export async function main (argv: readonly string[]): Promise<number> {
       log(`[${label}] ${setup.layout.skus.length} SKUs, ${sim.days} days from ${sim.startDate}, scenario ${opts.scenario}`)
       const r = await runSession(policy, sim, setup, {
         server: !opts.noServer,
+        tasks: opts.tasks,
         training: exportTo ? { out: (exportStream = trainingFile(exportTo, false)), tag: { seed, policy, scenario: opts.scenario, store: sim.storeId }, rows: (r) => { exportedRows = r.rows } } : undefined,
         progress: (d, n) => { if (d === n || d % Math.max(1, Math.round(n / 10)) === 0) log(`[${label}] day ${d}/${n}  ${((Date.now() - t0) / 1000).toFixed(1)} s`) }
       })
@@ -51,8 +52,14 @@ export async function main (argv: readonly string[]): Promise<number> {
       if (exportTo) { exported = true; log(`[${label}] training rows: ${exportedRows} in ${exportTo}`) }
       if (!r.conserved) throw new Error(`${label}: units were not conserved; this is a simulator bug`)
       if (r.rejections.length > 0) log(`[${label}] the server refused ${r.rejections.length} handheld events, first: ${JSON.stringify(r.rejections[0])}`)
+      if (r.taskRefusals.length > 0) {
+        const byCode: Record<string, number> = {}
+        for (const x of r.taskRefusals) byCode[x.code] = (byCode[x.code] ?? 0) + 1
+        log(`[${label}] task actions the server refused: ${JSON.stringify(byCode)}, first: ${r.taskRefusals[0].message}`)
+      }
+      if (r.countPrecision) log(`[${label}] counts: ${r.countPrecision.counts}, found the record wrong: ${r.countPrecision.discrepancies} (${r.countPrecision.source})`)
       if (r.serverLog && r.serverLog.error > 0) log(`[${label}] the server logged ${r.serverLog.error} errors, first: ${r.serverLog.firstErrors[0]}`)
-      runs.push({ policy, seed, kpis: r.kpis, series: r.series, wallMs: r.wallMs })
+      runs.push({ policy, seed, kpis: r.kpis, series: r.series, wallMs: r.wallMs, ...(r.serverKpis ? { serverKpis: r.serverKpis } : {}) })
     }
   }
   const config = { ...opts.sim, seeds: opts.seeds, policies: opts.policies, scenario: opts.scenario, server: !opts.noServer }

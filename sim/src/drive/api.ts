@@ -86,7 +86,7 @@ export class StoreApi {
   /** Posts canonical events as the device, in order, in batches the server accepts. */
   async postEvents (device: DeviceCredentials, events: object[]): Promise<PostResult> {
     const total: PostResult = { accepted: 0, duplicates: 0, rejected: 0, rejections: [] }
-    const basic = 'Basic ' + Buffer.from(`${device.id}:${device.secret}`).toString('base64')
+    const basic = basicOf(device)
     for (let i = 0; i < events.length; i += MAX_EVENTS_PER_POST) {
       const r = await this.call<{ accepted: number, duplicates: number, rejected: number, results: Array<{ id: string | null, status: string, error?: { code: string, message: string } }> }>(
         'POST', '/api/v1/events', { authorization: basic, body: { events: events.slice(i, i + MAX_EVENTS_PER_POST) } })
@@ -98,6 +98,39 @@ export class StoreApi {
       }
     }
     return total
+  }
+
+  /** An associate on the server (admin): who may sign in on a handheld, with their zones and shift. */
+  async addAssociate (a: { id: string, name: string, badge: string, pin: string, zones?: string[], shiftStart?: number, shiftEnd?: number }): Promise<void> {
+    await this.call('POST', '/api/v1/associates', { admin: true, body: a })
+  }
+
+  /** Signs an associate in on a handheld: the token its task actions carry. */
+  async signIn (device: DeviceCredentials, badge: string, pin: string): Promise<{ token: string, expiresAt: number }> {
+    const r = await this.call<{ token: string, expiresAt: string }>('POST', '/api/v1/handheld/sign-in', { authorization: basicOf(device), body: { badge, pin } })
+    return { token: r.token, expiresAt: Date.parse(r.expiresAt) }
+  }
+
+  /** Task actions done on a handheld (claim, start, complete, release), each answered on its own. */
+  async postActions (device: DeviceCredentials, token: string, actions: object[]): Promise<ActionAnswer[]> {
+    const r = await this.call<{ results: ActionAnswer[] }>('POST', '/api/v1/handheld/actions', { authorization: basicOf(device), headers: { 'x-associate-token': token }, body: { actions } })
+    return r.results
+  }
+
+  /** Open tasks, best first, as the store's task board lists them. */
+  async openTasks (limit: number): Promise<ServerTask[]> {
+    const r = await this.call<{ tasks: ServerTask[] }>('GET', `/api/v1/tasks?state=open&limit=${limit}`, { admin: true })
+    return r.tasks
+  }
+
+  /** The supplier's advance ship notice, posted when the delivery is announced. */
+  async postAsn (asn: { id: string, supplier?: string, lines: Array<{ sku: string, qty: number, cases?: number }> }): Promise<void> {
+    await this.call('POST', '/api/v1/asns', { admin: true, body: asn })
+  }
+
+  /** Any JSON read of the API (KPIs, phantom precision), as the manager. */
+  async get<T> (path: string): Promise<T> {
+    return await this.call<T>('GET', path, { admin: true })
   }
 
   /** The whole perpetual inventory, every page, summed per SKU. */
@@ -132,8 +165,8 @@ export class StoreApi {
     }
   }
 
-  private async call<T = unknown> (method: string, path: string, opts: { admin?: boolean, authorization?: string, body?: unknown } = {}): Promise<T> {
-    const headers: Record<string, string> = {}
+  private async call<T = unknown> (method: string, path: string, opts: { admin?: boolean, authorization?: string, headers?: Record<string, string>, body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = { ...opts.headers }
     if (opts.admin) headers.authorization = `Bearer ${this.adminToken}`
     if (opts.authorization) headers.authorization = opts.authorization
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
@@ -160,6 +193,31 @@ export class StoreApi {
     }
     return json as T
   }
+}
+
+const basicOf = (device: DeviceCredentials): string => 'Basic ' + Buffer.from(`${device.id}:${device.secret}`).toString('base64')
+
+/** A task as the server lists it (the fields the simulator reads). */
+export interface ServerTask {
+  id: number
+  kind: 'fill' | 'putaway' | 'count' | 'review'
+  sku: string
+  location: string
+  fromLocation: string | null
+  qty: number | null
+  value: number
+  deadline: string | null
+  state: string
+  version: number
+}
+
+/** The server's answer to one task action. */
+export interface ActionAnswer {
+  index: number
+  taskId: number
+  status: 'accepted' | 'duplicate' | 'conflict' | 'rejected'
+  raised?: number[]
+  error?: { code: string, message: string }
 }
 
 interface InventoryPage {

@@ -18,10 +18,20 @@ export interface HandheldStats {
   waiting: number
 }
 
+/** Task actions sent with the associate's sign-in token (see TaskHand in server-devices.ts). */
+export interface ActionSend {
+  actions: object[]
+  /** Posts them; resolves once the server answered each (a refusal of one is an answer). */
+  send: (actions: object[]) => Promise<void>
+}
+
+type Entry = { event: object } | { call: ActionSend }
+
 export class Handheld {
   readonly id: string
   private isOnline = true
-  private outbox: object[] = []
+  /** Events and task actions in the order the associate made them. */
+  private outbox: Entry[] = []
   /** One flush at a time, so two posts never race and reorder the outbox. */
   private flushing: Promise<void> = Promise.resolve()
   private readonly counts = { posted: 0, queued: 0, duplicates: 0, rejected: 0 }
@@ -35,9 +45,19 @@ export class Handheld {
 
   /** Offline: the events wait in the outbox. Online: the outbox, then these, are sent in order. */
   async post (events: object[]): Promise<void> {
-    this.outbox.push(...events)
+    for (const event of events) this.outbox.push({ event })
     if (!this.isOnline) {
       this.counts.queued += events.length
+      return
+    }
+    await this.flush()
+  }
+
+  /** Task actions: after whatever events the associate scanned before them, like those. */
+  async act (call: ActionSend): Promise<void> {
+    this.outbox.push({ call })
+    if (!this.isOnline) {
+      this.counts.queued += call.actions.length
       return
     }
     await this.flush()
@@ -60,7 +80,15 @@ export class Handheld {
   private flush (): Promise<void> {
     const run = this.flushing.then(async () => {
       while (this.outbox.length > 0 && this.isOnline) {
-        const batch = this.outbox.slice(0, MAX_EVENTS_PER_POST)
+        const head = this.outbox[0]
+        if ('call' in head) {
+          await head.call.send(head.call.actions)
+          this.outbox.shift()
+          continue
+        }
+        let n = 0
+        while (n < this.outbox.length && n < MAX_EVENTS_PER_POST && 'event' in this.outbox[n]) n++
+        const batch = this.outbox.slice(0, n).map((e) => (e as { event: object }).event)
         let r: PostResult
         try {
           r = await this.api.postEvents(this.creds, batch)

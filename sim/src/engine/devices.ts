@@ -3,11 +3,11 @@
 // MQTT and post over HTTP; without one (a traditional run on its own, or a unit test) they only
 // count what they would have sent.
 
-import type { HandheldPort } from '../policy/ports.js'
+import type { BackOfficePort, HandheldPort } from '../policy/ports.js'
 
 export interface BasketLine { sku: string, qty: number, price: number }
 
-export interface StoreDevices extends HandheldPort {
+export interface StoreDevices extends HandheldPort, BackOfficePort {
   /** Moves the store's clock to `t` (epoch ms) and lets every online device show it is alive. */
   clock (t: number): Promise<void>
   /** A finished POS transaction. */
@@ -43,6 +43,8 @@ export class NoDevices implements StoreDevices {
   basket (): void { this.sent.baskets++ }
   gap (): void { this.sent.gaps++ }
   post (_associate: string, events: object[]): void { this.sent.handheldEvents += events.length }
+  asn (): void { this.sent.asns = (this.sent.asns ?? 0) + 1 }
+  act (_associate: string, actions: object[]): void { this.sent.taskActions = (this.sent.taskActions ?? 0) + actions.length }
   ids (): string[] { return this.all }
   async setOnline (id: string, online: boolean): Promise<void> {
     if (online) this.offline.delete(id)

@@ -73,6 +73,14 @@ export class LocalStore implements StoreDevices, StoreView {
     this.gaps.push({ sku, location: bay, seq: this.seq })
   }
 
+  /** The record keeps no paperwork: receipts are what was scanned. */
+  asn (): void {}
+
+  /** No server to act on tasks: what the work did applies to the record directly. */
+  act (associate: string, _actions: object[], equivalent: object[]): void {
+    this.post(associate, equivalent)
+  }
+
   post (associate: string, events: object[]): void {
     this.sent.handheldEvents += events.length
     const id = associate === 'receiving' ? BACKOFFICE : handheldId(associate)

@@ -260,6 +260,7 @@ class Engine {
       const w = got.work
       a.current = w
       a.startedAt = now.t
+      w.startedAt = now.t
       // Helping out in another department costs a walk across the store and back.
       const minutes = this.estimate(w) + (got.away ? DEFAULT_TIMES.tripMin : 0)
       a.busyUntil = now.t + Math.max(1, Math.round(minutes)) * 60000
@@ -277,7 +278,14 @@ class Engine {
   private estimate (w: Work): number {
     switch (w.kind) {
       case 'receive': return minutesFor('receive', { cases: w.cartons?.length ?? 0 })
-      case 'putaway': return minutesFor('putaway', { cases: 1 })
+      case 'putaway': {
+        if (w.qty === undefined) return minutesFor('putaway', { cases: 1 })
+        const casePack = this.bySku.get(w.sku!)?.casePack ?? 1
+        const cases = Math.max(1, Math.min(this.dock.countOf(w.sku!), Math.ceil(w.qty / casePack)))
+        // Straight to the shelf: the cartons go out to the floor and the cart comes back.
+        return minutesFor('putaway', { cases }) + (w.to === 'shelf' ? DEFAULT_TIMES.tripMin : 0)
+      }
+      case 'review': return minutesFor('review', {})
       case 'fill': {
         const st = this.world.state(w.sku!)
         return minutesFor('fill', { units: Math.min(st.backroom, st.spec.shelfCapacity - st.shelf) })
@@ -316,9 +324,11 @@ class Engine {
     switch (w.kind) {
       case 'receive': {
         const cartons = (w.cartons ?? []).map((id) => this.dock.peek(id)).filter((c): c is Carton => c !== undefined)
+        for (const c of cartons) this.kpi.cartonReceived(c.id, now.t)
         return { report: { kind: 'receive', cartons: cartons.map((c) => ({ id: c.id, sku: c.sku, units: this.scan(now, c.sku, c.units) })) }, shelved: 0 }
       }
       case 'putaway': {
+        if (w.qty !== undefined) return this.putAwayBySku(now, w)
         const c = this.dock.take(w.cartons![0])
         if (!c) return { report: { kind: 'putaway', sku: w.sku!, units: 0 }, shelved: 0 }
         const misplaced = this.errorRng.chance(this.o.rates.misplacePct / 100)
@@ -338,6 +348,9 @@ class Engine {
         this.world.findMisplaced(st.sku)
         return { report: { kind: 'count', sku: st.sku, shelf: this.scan(now, st.sku, st.shelf), backroom: this.scan(now, st.sku, st.backroom) }, shelved: 0 }
       }
+      case 'review':
+        // Checking the paperwork against the dock moves nothing.
+        return { report: { kind: 'review', sku: w.sku! }, shelved: 0 }
       case 'walk': {
         const fills: Array<{ sku: string, shelfBefore: number, moved: number }> = []
         let shelved = 0
@@ -351,6 +364,24 @@ class Engine {
         return { report: { kind: 'walk', fills }, shelved }
       }
     }
+  }
+
+  /** A put-away the server asked for by SKU: that item's cartons from the dock, to the shelf or the backroom. */
+  private putAwayBySku (now: Now, w: Work): { report: WorkReport, shelved: number } {
+    const sku = w.sku!
+    // What the associate sees of the item at the dock before taking any: reported as found.
+    const found = this.scan(now, sku, this.dock.unitsOf(sku))
+    const cartons = this.dock.takeOf(sku, w.qty!)
+    const units = cartons.reduce((n, c) => n + c.units, 0)
+    for (const c of cartons) this.kpi.cartonPutAway(c.id, now.t)
+    if (w.to === 'shelf') {
+      const { shelf } = this.world.shelve(sku, units)
+      return { report: { kind: 'putaway', sku, units: this.scan(now, sku, units), toShelf: shelf, found }, shelved: shelf }
+    }
+    const misplaced = units > 0 && this.errorRng.chance(this.o.rates.misplacePct / 100)
+    this.world.putAway(sku, units, misplaced ? units : 0)
+    if (misplaced) this.kpi.exceptionOpened({ kind: 'misplaced', sku, t: now.t })
+    return { report: { kind: 'putaway', sku, units: this.scan(now, sku, units), found }, shelved: 0 }
   }
 
   /** A handheld scan of a quantity: right, or (at the scan error rate) off by one or two. */

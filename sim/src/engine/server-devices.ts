@@ -3,25 +3,33 @@
 // POS lanes and handhelds keep what they produce while offline and replay it on reconnect (the
 // server applies each id once); a camera that is offline simply sees nothing.
 
-import type { DeviceCredentials, StoreApi } from '../drive/api.js'
+import { ApiError, type ActionAnswer, type DeviceCredentials, type StoreApi } from '../drive/api.js'
 import { Handheld } from '../drive/handheld.js'
 import { MqttDevice } from '../drive/mqtt-device.js'
 import type { Layout } from '../layout.js'
 import { iso } from '../policy/ports.js'
 import { BACKOFFICE, cameraId, handheldId, POS_LANES, posId, type BasketLine, type StoreDevices } from './devices.js'
 
+/** Every simulated associate signs in with badge B-<id> and this PIN. */
+const SIM_PIN = '2468'
+const badgeOf = (associate: string): string => `B-${associate}`
+
 export class ServerDevices implements StoreDevices {
   private readonly pending: Array<Promise<unknown>> = []
   /** Posts of one handheld go one after another, in the order the associate made them. */
   private readonly chains = new Map<string, Promise<unknown>>()
-  private readonly sent: Record<string, number> = { baskets: 0, gaps: 0, handheldEvents: 0, clockMoves: 0 }
+  private readonly sent: Record<string, number> = { baskets: 0, gaps: 0, handheldEvents: 0, clockMoves: 0, taskActions: 0, taskRefused: 0, taskFallbacks: 0 }
+  /** Sign-in tokens per associate, renewed when the server says one expired. */
+  private readonly tokens = new Map<string, string>()
+  private readonly refusals: Array<{ associate: string, taskId: number, code: string, message: string }> = []
   private failure: Error | null = null
 
   private constructor (
     private readonly api: StoreApi,
     private readonly mqttDevices: Map<string, MqttDevice>,
     private readonly handhelds: Map<string, Handheld>,
-    private readonly handheldLinks: Map<string, MqttDevice>
+    private readonly handheldLinks: Map<string, MqttDevice>,
+    private readonly creds: Map<string, DeviceCredentials>
   ) {}
 
   /** Registers the store's devices on the server and connects them. */
@@ -36,13 +44,16 @@ export class ServerDevices implements StoreDevices {
     for (const lane of POS_LANES) await connect(posId(lane), 'pos-sales-feed', true)
     for (const zone of opts.layout.zones) await connect(cameraId(zone), 'shelf-camera-gap', false)
     const links = new Map<string, MqttDevice>()
+    const allCreds = new Map<string, DeviceCredentials>()
+    for (const a of opts.associates) await api.addAssociate({ id: a, name: a, badge: badgeOf(a), pin: SIM_PIN })
     for (const id of [BACKOFFICE, ...opts.associates.map(handheldId)]) {
       const creds = await api.registerDevice(id, 'handheld-scanner-app')
+      allCreds.set(id, creds)
       handhelds.set(id, new Handheld(api, creds))
       // The app keeps an MQTT link for its heartbeat and downlink; its events go over HTTP.
       links.set(id, await MqttDevice.connect({ port: opts.mqttPort, storeId: opts.storeId, creds, bufferWhileOffline: false }))
     }
-    return new ServerDevices(api, mqttDevices, handhelds, links)
+    return new ServerDevices(api, mqttDevices, handhelds, links, allCreds)
   }
 
   async clock (t: number): Promise<void> {
@@ -80,6 +91,59 @@ export class ServerDevices implements StoreDevices {
     const next = (this.chains.get(id) ?? Promise.resolve()).then(() => hh.post(events))
     this.chains.set(id, next)
     this.track(next)
+  }
+
+  /** The ASN goes on the back office's chain, so it is on the server before the receipts scanned against it. */
+  asn (asn: { id: string, supplier: string, lines: Array<{ sku: string, qty: number, cases: number }> }): void {
+    this.sent.asns = (this.sent.asns ?? 0) + 1
+    const next = (this.chains.get(BACKOFFICE) ?? Promise.resolve()).then(() => this.api.postAsn(asn))
+    this.chains.set(BACKOFFICE, next)
+    this.track(next)
+  }
+
+  act (associate: string, actions: object[], equivalent: object[]): void {
+    const id = handheldId(associate)
+    const hh = this.handhelds.get(id)
+    const creds = this.creds.get(id)
+    if (!hh || !creds) throw new Error(`no handheld ${id}`)
+    this.sent.taskActions += actions.length
+    const send = async (batch: object[]): Promise<void> => {
+      const answers = await this.postActions(associate, creds, batch)
+      const refused = answers.filter((r) => r.status === 'conflict' || r.status === 'rejected')
+      for (const r of refused) this.refusals.push({ associate, taskId: r.taskId, code: r.error?.code ?? r.status, message: r.error?.message ?? '' })
+      this.sent.taskRefused += refused.length
+      const completes = new Set(batch.flatMap((a, i) => (a as { action?: string }).action === 'complete' ? [i] : []))
+      if (equivalent.length > 0 && refused.some((r) => completes.has(r.index))) {
+        // The work happened on the floor whatever the task's state: record it as plain events.
+        this.sent.taskFallbacks++
+        await this.api.postEvents(creds, equivalent)
+      }
+    }
+    const next = (this.chains.get(id) ?? Promise.resolve()).then(() => hh.act({ actions, send }))
+    this.chains.set(id, next)
+    this.track(next)
+  }
+
+  /** Posts actions with the associate's token, signing in first or again when it is missing or expired. */
+  private async postActions (associate: string, creds: DeviceCredentials, actions: object[]): Promise<ActionAnswer[]> {
+    for (let attempt = 0; ; attempt++) {
+      let token = this.tokens.get(associate)
+      if (token === undefined) {
+        token = (await this.api.signIn(creds, badgeOf(associate), SIM_PIN)).token
+        this.tokens.set(associate, token)
+      }
+      try {
+        return await this.api.postActions(creds, token, actions)
+      } catch (err) {
+        if (attempt > 0 || !(err instanceof ApiError) || err.status !== 401) throw err
+        this.tokens.delete(associate)
+      }
+    }
+  }
+
+  /** Task actions the server refused (conflicts, rejections), with its reasons. */
+  taskRefusals (): Array<{ associate: string, taskId: number, code: string, message: string }> {
+    return [...this.refusals]
   }
 
   ids (): string[] {

@@ -26,6 +26,13 @@ export class TeeDevices implements StoreDevices {
     this.shadow.post(associate, events)
   }
 
+  act (associate: string, actions: object[], equivalent: object[]): void {
+    this.inner.act(associate, actions, equivalent)
+    this.shadow.post(associate, equivalent)
+  }
+
+  asn (asn: Parameters<StoreDevices['asn']>[0]): void { this.inner.asn(asn) }
+
   ids (): string[] { return this.inner.ids() }
 
   async setOnline (id: string, online: boolean): Promise<void> {
@@ -37,6 +44,11 @@ export class TeeDevices implements StoreDevices {
   settle (): Promise<void> { return this.inner.settle() }
   close (): Promise<void> { return this.inner.close() }
   counts (): Record<string, number> { return this.inner.counts() }
+
+  /** The server side, when that is what the tee wraps. */
+  server (): ServerDevices | null {
+    return this.inner instanceof ServerDevices ? this.inner : null
+  }
 
   rejections (): ReturnType<ServerDevices['rejections']> {
     return this.inner instanceof ServerDevices ? this.inner.rejections() : []

@@ -18,7 +18,15 @@ export interface Kpis {
   phantomIncidents: number
   /** Mean phantom episode length, hours (still-open ones measured to the last snapshot). */
   phantomHoursMean: number
+  /** Median phantom episode length, hours: how long a phantom typically goes unfound. */
+  phantomHoursMedian: number
   phantomOpenAtEnd: number
+  /** Counts done (count tasks and calendar counts). Set after the run from the policy or the server. */
+  countsDone: number
+  /** Share of counts that found the record wrong, %. */
+  countPrecisionPct: number
+  /** What counting a SKU at random would find: 100 - mean record accuracy, %. */
+  randomCountPrecisionPct: number
   /** Mean over hourly snapshots of SKUs whose record total equals the truth total, %. */
   recordAccuracyPct: number
   recordAccuracyEndPct: number
@@ -30,11 +38,15 @@ export interface Kpis {
   /** Carton arrival to put-away, minutes. */
   dwellMinMean: number
   dwellMinP90: number
+  /** Mean minutes from a carton's receipt scan to its put-away: the part of dwell the store's work order decides. */
+  dwellAfterReceiptMinMean: number
   cartonsWaitingAtEnd: number
   laborMin: number
   laborMinPerTask: number
   /** Labor of fills and fill walks / units they shelved, minutes per unit. */
   laborMinPerUnitShelved: number
+  /** Every minute spent moving stock (put-away, fill, walk) per unit that reached the shelf. */
+  laborMinPerUnitOnShelf: number
   tasks: number
   laborMin_fill: number
   laborMin_putaway: number
@@ -71,7 +83,12 @@ export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   lostSalesPct: { label: 'Lost sales share of demand', unit: '%', better: 'lower' },
   phantomIncidents: { label: 'Phantom inventory incidents', unit: 'episodes', better: 'lower' },
   phantomHoursMean: { label: 'Phantom episode length', unit: 'h', better: 'lower' },
+  phantomHoursMedian: { label: 'Phantom episode length, median', unit: 'h', better: 'lower' },
   phantomOpenAtEnd: { label: 'Phantom episodes open at end', unit: 'SKUs', better: 'lower' },
+  countsDone: { label: 'Counts done', unit: 'counts', better: 'none' },
+  countPrecisionPct: { label: 'Count precision (found the record wrong)', unit: '%', better: 'higher' },
+  // A baseline, not a score: how often a count at random would find something.
+  randomCountPrecisionPct: { label: 'Random-count precision (100 - record accuracy)', unit: '%', better: 'none' },
   recordAccuracyPct: { label: 'Record accuracy', unit: '%', better: 'higher' },
   recordAccuracyEndPct: { label: 'Record accuracy at end', unit: '%', better: 'higher' },
   replenishmentMinMean: { label: 'Empty shelf to refilled, mean', unit: 'min', better: 'lower' },
@@ -79,10 +96,13 @@ export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   emptyEpisodes: { label: 'Empty-shelf episodes', unit: 'episodes', better: 'lower' },
   dwellMinMean: { label: 'Carton dwell in receiving, mean', unit: 'min', better: 'lower' },
   dwellMinP90: { label: 'Carton dwell in receiving, p90', unit: 'min', better: 'lower' },
+  dwellAfterReceiptMinMean: { label: 'Carton dwell after its receipt scan, mean', unit: 'min', better: 'lower' },
   cartonsWaitingAtEnd: { label: 'Cartons waiting at end', unit: 'cartons', better: 'lower' },
   laborMin: { label: 'Labor', unit: 'min', better: 'lower' },
   laborMinPerTask: { label: 'Labor per task', unit: 'min', better: 'none' },
   laborMinPerUnitShelved: { label: 'Fill labor per unit shelved', unit: 'min/unit', better: 'lower' },
+  // Put-away counts too: sending a carton straight to the shelf saves the backroom round trip.
+  laborMinPerUnitOnShelf: { label: 'Put-away + fill labor per unit shelved', unit: 'min/unit', better: 'lower' },
   tasks: { label: 'Tasks done', unit: 'tasks', better: 'none' },
   laborMin_fill: { label: 'Labor: fill', unit: 'min', better: 'none' },
   laborMin_putaway: { label: 'Labor: put-away', unit: 'min', better: 'none' },

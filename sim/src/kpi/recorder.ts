@@ -14,7 +14,7 @@ export type { Kpis } from './kpis.js'
 
 export interface TruthView { sku: string, shelf: number, backroom: number, misplaced: number, receiving: number }
 export interface RecordView { shelf: number, backroom: number, receiving: number }
-export type TaskKind = 'receive' | 'putaway' | 'fill' | 'count' | 'walk'
+export type TaskKind = 'receive' | 'putaway' | 'fill' | 'count' | 'review' | 'walk'
 export interface KpiSku { sku: string, unitPrice: number, meanDaily: number }
 
 const MIN = 60_000 // ms per minute
@@ -39,8 +39,13 @@ export class KpiRecorder {
   private wanted = 0; private sold = 0; private lost = 0; private lostRevenue = 0
   private readonly cartons = new Map<string, number>() // carton id -> arrival time
   private readonly dwell: number[] = [] // ms
+  private readonly received = new Map<string, number>() // carton id -> receipt scan time
+  private readonly dwellAfterReceipt: number[] = [] // ms
   private laborMin = 0; private tasks = 0; private fillLaborMin = 0; private fillUnits = 0
-  private readonly laborByKind: Record<TaskKind, number> = { receive: 0, putaway: 0, fill: 0, count: 0, walk: 0 }
+  /** Put-away, fill and walk minutes, and every unit that reached a shelf by any of them. */
+  private moveLaborMin = 0
+  private shelvedUnits = 0
+  private readonly laborByKind: Record<TaskKind, number> = { receive: 0, putaway: 0, fill: 0, count: 0, review: 0, walk: 0 }
   private readonly exceptions: OpenExceptions
   private snapshots = 0; private accuracySum = 0; private accuracyEnd = 0; private lastSnapshot = NaN
   private supplyDaysSum = 0; private supplyDaysN = 0
@@ -94,7 +99,17 @@ export class KpiRecorder {
     this.cartons.set(cartonId, t)
   }
 
+  /** The carton was scanned in at receiving: from here on, how long it waits is the store's doing. */
+  cartonReceived (cartonId: string, t: number): void {
+    if (this.cartons.has(cartonId) && !this.received.has(cartonId)) this.received.set(cartonId, t)
+  }
+
   cartonPutAway (cartonId: string, t: number): void {
+    const scanned = this.received.get(cartonId)
+    if (scanned !== undefined) {
+      this.dwellAfterReceipt.push(t - scanned)
+      this.received.delete(cartonId)
+    }
     const arrived = this.cartons.get(cartonId)
     if (arrived === undefined) throw new RangeError(`carton ${cartonId} put away but never arrived`)
     this.dwell.push(t - arrived)
@@ -111,6 +126,8 @@ export class KpiRecorder {
       this.fillLaborMin += task.laborMin
       this.fillUnits += task.unitsShelved
     }
+    if (task.kind === 'fill' || task.kind === 'walk' || task.kind === 'putaway') this.moveLaborMin += task.laborMin
+    this.shelvedUnits += task.unitsShelved
   }
 
   /** Something went wrong in the world that makes the record diverge for this SKU (receiving error, misplacement, scan error, shrink). */
@@ -180,7 +197,12 @@ export class KpiRecorder {
       lostSalesPct: pct(this.lost, this.wanted),
       phantomIncidents: this.phantom.opened,
       phantomHoursMean: avg(phantomMs) / HOUR,
+      phantomHoursMedian: (phantomMs.length === 0 ? 0 : quantile(phantomMs, 0.5)) / HOUR,
       phantomOpenAtEnd: this.phantom.open,
+      // Known only after the run (the policy's tally or the server's): session.ts fills them in.
+      countsDone: 0,
+      countPrecisionPct: 0,
+      randomCountPrecisionPct: this.snapshots === 0 ? 0 : 100 - this.accuracySum / this.snapshots,
       recordAccuracyPct: this.snapshots === 0 ? 0 : this.accuracySum / this.snapshots,
       recordAccuracyEndPct: this.accuracyEnd,
       replenishmentMinMean: avg(this.empty.closed) / MIN,
@@ -188,10 +210,12 @@ export class KpiRecorder {
       emptyEpisodes: this.empty.opened,
       dwellMinMean: avg(this.dwell) / MIN,
       dwellMinP90: p90(this.dwell) / MIN,
+      dwellAfterReceiptMinMean: avg(this.dwellAfterReceipt) / MIN,
       cartonsWaitingAtEnd: this.cartons.size,
       laborMin: this.laborMin,
       laborMinPerTask: this.tasks === 0 ? 0 : this.laborMin / this.tasks,
       laborMinPerUnitShelved: this.fillUnits === 0 ? 0 : this.fillLaborMin / this.fillUnits,
+      laborMinPerUnitOnShelf: this.shelvedUnits === 0 ? 0 : this.moveLaborMin / this.shelvedUnits,
       tasks: this.tasks,
       laborMin_fill: this.laborByKind.fill,
       laborMin_putaway: this.laborByKind.putaway,

@@ -8,7 +8,7 @@ import { mean, pairedDifference, type PairedDifference } from './stats.js'
 
 export type Policy = 'traditional' | 'store-edge'
 
-export interface RunResult { policy: Policy, seed: number, kpis: Kpis, series?: ReturnType<KpiRecorder['series']>, wallMs?: number }
+export interface RunResult { policy: Policy, seed: number, kpis: Kpis, series?: ReturnType<KpiRecorder['series']>, wallMs?: number, /** The server's own task KPIs (/api/v1/kpis), for a store-edge run on its task list. */ serverKpis?: unknown }
 
 export interface ComparisonRow {
   kpi: string

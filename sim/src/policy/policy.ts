@@ -9,7 +9,8 @@ import type { Work, WorkQueue } from '../world/labor.js'
 /** What an associate reports when a piece of work is done (what they scanned; scans can be wrong). */
 export type WorkReport =
   | { kind: 'receive', cartons: Array<{ id: string, sku: string, units: number }> }
-  | { kind: 'putaway', sku: string, units: number }
+  | { kind: 'putaway', sku: string, units: number, toShelf?: number, found?: number }
+  | { kind: 'review', sku: string }
   | { kind: 'fill', sku: string, shelfBefore: number, moved: number, backroomLeft: number }
   | { kind: 'count', sku: string, shelf: number, backroom: number }
   | { kind: 'walk', fills: Array<{ sku: string, shelfBefore: number, moved: number }> }
@@ -30,6 +31,8 @@ export interface Policy {
   orders (now: Now, onOrderUnits: (sku: string) => number): Promise<Array<{ sku: string, cases: number }>>
   /** Refreshes the record before it is compared with the truth (hourly). */
   refresh (now: Now): Promise<void>
+  /** Counts done and how many found the record wrong, where the policy keeps that itself. */
+  countPrecision?(): { counts: number, discrepancies: number }
   /** What the policy's inventory record says of a SKU. */
   record (sku: string): RecordView | undefined
 }

@@ -30,6 +30,9 @@ export class TraditionalPolicy implements Policy {
   private readonly bySku = new Map<string, SimSku>()
   private readonly ids = new EventIds()
   private countCursor = 0
+  /** Counts done, and those whose result differed from the book (the count found something). */
+  private countsDone = 0
+  private countsOff = 0
 
   constructor (private readonly layout: Layout, initial: (s: SimSku) => number, private readonly hh: HandheldPort, private readonly opts: TraditionalOptions = TRADITIONAL_DEFAULTS) {
     for (const s of layout.skus) {
@@ -70,6 +73,8 @@ export class TraditionalPolicy implements Policy {
       // Put-away in arrival order: priority falls with arrival time.
       for (const c of report.cartons) queue.push({ kind: 'putaway', priority: -now.t / 1e12, createdAt: now.t, reason: 'arrival order', sku: c.sku, cartons: [c.id] })
     } else if (report.kind === 'count') {
+      this.countsDone++
+      if ((this.book.get(report.sku) ?? 0) !== report.shelf + report.backroom) this.countsOff++
       this.book.set(report.sku, report.shelf + report.backroom)
       const s = this.bySku.get(report.sku)!
       this.hh.post(associate, [
@@ -94,6 +99,11 @@ export class TraditionalPolicy implements Policy {
   }
 
   async refresh (): Promise<void> {}
+
+  /** Count precision: the share of counts that found the book wrong. */
+  countPrecision (): { counts: number, discrepancies: number } {
+    return { counts: this.countsDone, discrepancies: this.countsOff }
+  }
 
   record (sku: string): RecordView | undefined {
     const n = this.book.get(sku)

@@ -34,5 +34,33 @@ export class Dock {
 
   peek (id: string): Carton | undefined { return this.cartons.get(id) }
 
+  /** Cartons of one item, oldest first, until they hold at least `units` (at least one carton if any). */
+  takeOf (sku: string, units: number): Carton[] {
+    const out: Carton[] = []
+    let got = 0
+    for (const c of [...this.cartons.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || (a.id < b.id ? -1 : 1))) {
+      if (c.sku !== sku) continue
+      if (out.length > 0 && got >= units) break
+      out.push(c)
+      got += c.units
+      this.cartons.delete(c.id)
+    }
+    return out
+  }
+
+  /** Units of one item waiting, in all its cartons. */
+  unitsOf (sku: string): number {
+    let n = 0
+    for (const c of this.cartons.values()) if (c.sku === sku) n += c.units
+    return n
+  }
+
+  /** Cartons of one item waiting. */
+  countOf (sku: string): number {
+    let n = 0
+    for (const c of this.cartons.values()) if (c.sku === sku) n++
+    return n
+  }
+
   get waiting (): number { return this.cartons.size }
 }

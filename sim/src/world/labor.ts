@@ -2,7 +2,7 @@
 // policy queues it, and an associate on shift takes the most urgent item their role covers. How long
 // it takes comes from walking and handling times, so labor is a cost both policies pay.
 
-export type WorkKind = 'receive' | 'putaway' | 'fill' | 'count' | 'walk'
+export type WorkKind = 'receive' | 'putaway' | 'fill' | 'count' | 'review' | 'walk'
 export type Role = 'floor' | 'backroom'
 
 export interface Work {
@@ -16,12 +16,18 @@ export interface Work {
   sku: string | null
   /** walk: the shelf bay walked. */
   bay?: string
-  /** receive: a delivery's cartons; putaway: one carton. */
+  /** receive: a delivery's cartons; putaway: one carton (or, with `qty`, the SKU's cartons up to qty units). */
   cartons?: string[]
+  /** putaway by SKU: units asked for (whole cartons are taken, at least one). */
+  qty?: number
+  /** putaway: where the cartons go; the backroom unless the server sends them straight to the shelf. */
+  to?: 'shelf' | 'backroom'
   /** One piece of work per key at a time (the store-edge policy does not queue a second fill for a SKU). */
   key?: string
   /** Set by the policy that queued it, read back by it when the work is done (e.g. a task id). */
   ref?: string
+  /** When an associate took it (sim ms), set by the engine. */
+  startedAt?: number
 }
 
 export interface Associate {
@@ -50,6 +56,8 @@ export interface LaborTimes {
   countPerUnitS: number
   /** Looking at one SKU on a walk of a bay. */
   walkPerSkuS: number
+  /** Checking a receiving discrepancy against the paperwork and the cartons at the dock. */
+  reviewMin: number
 }
 
 export const DEFAULT_TIMES: LaborTimes = {
@@ -60,10 +68,11 @@ export const DEFAULT_TIMES: LaborTimes = {
   putawayPerCaseS: 40,
   countBaseMin: 2,
   countPerUnitS: 1.5,
-  walkPerSkuS: 8
+  walkPerSkuS: 8,
+  reviewMin: 5
 }
 
-export const ROLE_OF: Record<WorkKind, Role> = { receive: 'backroom', putaway: 'backroom', fill: 'floor', count: 'floor', walk: 'floor' }
+export const ROLE_OF: Record<WorkKind, Role> = { receive: 'backroom', putaway: 'backroom', fill: 'floor', count: 'floor', review: 'backroom', walk: 'floor' }
 
 /** Minutes a piece of work takes given what it turned out to involve (units moved, cases handled). */
 export function minutesFor (kind: WorkKind, size: { units?: number, cases?: number, skus?: number }, t: LaborTimes = DEFAULT_TIMES): number {
@@ -72,6 +81,7 @@ export function minutesFor (kind: WorkKind, size: { units?: number, cases?: numb
   switch (kind) {
     case 'receive': return t.receiveBaseMin + (cases * t.receivePerCaseS) / 60
     case 'putaway': return 1 + (cases * t.putawayPerCaseS) / 60
+    case 'review': return t.reviewMin
     case 'fill': return t.tripMin + (units * t.fillPerUnitS) / 60
     case 'count': return t.countBaseMin + (units * t.countPerUnitS) / 60
     case 'walk': return ((size.skus ?? 0) * t.walkPerSkuS) / 60 + (units * t.fillPerUnitS) / 60 + (units > 0 ? t.tripMin : 0)
@@ -118,6 +128,22 @@ export class WorkQueue {
   }
 
   holds (key: string): boolean { return this.keys.has(key) }
+
+  /** Waiting work matching `drop` leaves the queue (its key may be queued again); returns how many. */
+  remove (drop: (w: Work) => boolean): number {
+    const before = this.items.length
+    this.items = this.items.filter((w) => {
+      if (!drop(w)) return true
+      if (w.key !== undefined) this.keys.delete(w.key)
+      return false
+    })
+    return before - this.items.length
+  }
+
+  /** Waiting work with this key, to re-rank it in place. */
+  find (key: string): Work | undefined {
+    return this.items.find((w) => w.key === key)
+  }
 
   get size (): number { return this.items.length }
 

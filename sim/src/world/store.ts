@@ -103,6 +103,17 @@ export class StoreWorld {
     return moved
   }
 
+  /** Receiving straight to the shelf, up to the room on it; what does not fit goes to the backroom. */
+  shelve (sku: string, qty: number): { shelf: number, backroom: number } {
+    const s = this.mutable(sku)
+    const moved = Math.min(qty, s.receiving)
+    const shelf = Math.min(moved, s.spec.shelfCapacity - s.shelf)
+    s.receiving -= moved
+    s.shelf += shelf
+    s.backroom += moved - shelf
+    return { shelf, backroom: moved - shelf }
+  }
+
   /** A thorough backroom count finds misplaced units and puts them where they belong. */
   findMisplaced (sku: string): number {
     const s = this.mutable(sku)

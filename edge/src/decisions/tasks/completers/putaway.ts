@@ -2,6 +2,9 @@
 // putaway event with data.from = the dock, so the journal moves them in one step). The associate
 // may report fewer units (result.moved, default the task's qty) or another destination (result.to,
 // default the task's location); what is left at the dock gets a new put-away from the detector.
+// What the associate saw at the dock (result.found: the item's units there before moving any) is a
+// count of it: a receipt scanned short or twice, or cartons already gone, would otherwise leave a
+// record no put-away can ever clear. Moving more than the record holds implies found >= moved.
 
 import { EdgeError, Errors } from '../../../core/errors.js'
 import { postTaskEvents } from './post.js'
@@ -16,17 +19,13 @@ export const completePutaway: Completer = async (c) => {
   if (c.reads.kindOf(to) === undefined) throw new EdgeError(Errors.UNKNOWN_LOCATION, `result.to "${to}" is not a location of this store`, { to })
   if (to === from) throw new EdgeError(Errors.BAD_EVENT, `result.to "${to}" is the receiving location itself`, { to })
   const held = c.reads.onHand(task.sku, from)
-  if (moved > held) throw new EdgeError(Errors.BAD_QTY, `moved ${moved} but ${from} holds only ${held} of ${task.sku} by the record`, { moved, held, from })
-  const events = moved <= 0
-    ? []
-    : await postTaskEvents(c, [{
-      id: `task-${task.id}-putaway`,
-      type: 'putaway',
-      sku: task.sku,
-      location: to,
-      qty: moved,
-      occurredAt: c.at,
-      data: { taskId: task.id, associateId: c.associateId, handheld: c.deviceId, from }
-    }])
-  return { result: { moved, to, from }, events }
+  const found = r.found ?? (moved > held ? moved : undefined)
+  if (found !== undefined && moved > found) throw new EdgeError(Errors.BAD_QTY, `moved ${moved} but found only ${found} at ${from}`, { moved, found, from })
+  const data = { taskId: task.id, associateId: c.associateId, handheld: c.deviceId }
+  const events: Parameters<typeof postTaskEvents>[1] = []
+  // The dock count goes first: the put-away then takes its units from what was really there.
+  if (found !== undefined && found !== held) events.push({ id: `task-${task.id}-dock-count`, type: 'cycle_count', sku: task.sku, location: from, qty: found, occurredAt: c.at, data })
+  if (moved > 0) events.push({ id: `task-${task.id}-putaway`, type: 'putaway', sku: task.sku, location: to, qty: moved, occurredAt: c.at, data: { ...data, from } })
+  const posted = await postTaskEvents(c, events)
+  return { result: { moved, to, from, found: found ?? null, dockRecord: held }, events: posted }
 }
