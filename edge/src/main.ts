@@ -205,7 +205,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const broker = await createBroker({ storeId: config.storeId, log: log.child({ module: 'mqtt' }), metrics, registry, ingest, presence, version, now: iso(clock) })
     undo.push(() => broker.close())
     // Each committed task change goes to the handhelds that should know, over MQTT.
-    const push = new TaskPush({ publish: (id, m) => broker.publishTasks(id, m), signedIn: () => associates.signedIn(), zoneOf: (id) => catalog.location(id)?.zone, log: log.child({ module: 'task-push' }) })
+    const push = new TaskPush({ publish: (id, m) => broker.publishTasks(id, m), signedIn: () => associates.signedIn(), zoneOf: (id) => catalog.location(id)?.zone, now: () => clock.now(), log: log.child({ module: 'task-push' }) })
     tasks.store.onChange(push.onChange)
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
     const kpis = new KpiService({ db, clock, phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()) })

@@ -25,6 +25,8 @@ export interface TaskPushOptions {
   /** Devices with a live associate token, and who is signed in on each (Associates.signedIn). */
   signedIn: () => Array<{ associate: Associate, deviceId: string }>
   zoneOf: ZoneOf
+  /** Server time, ms: open tasks go only to associates on shift. */
+  now?: () => number
   log: Log
 }
 
@@ -37,7 +39,7 @@ export function pushMessage (c: TaskChange): TaskPushMessage {
 }
 
 /** The devices that hear of a change, each once, in id order. */
-export function recipientsOf (c: TaskChange, signedIn: Array<{ associate: Associate, deviceId: string }>, zoneOf: ZoneOf): string[] {
+export function recipientsOf (c: TaskChange, signedIn: Array<{ associate: Associate, deviceId: string }>, zoneOf: ZoneOf, nowMs?: number): string[] {
   const holders = new Set<string>()
   if (c.task.assignee !== null) holders.add(c.task.assignee)
   if (c.before?.assignee) holders.add(c.before.assignee)
@@ -45,7 +47,7 @@ export function recipientsOf (c: TaskChange, signedIn: Array<{ associate: Associ
   const pool = wasOpen(c.task.state) || wasOpen(c.before?.state)
   const devices = new Set<string>()
   for (const { associate, deviceId } of signedIn) {
-    if (holders.has(associate.id) || (pool && fitsAssociate(associate, c.task, zoneOf))) devices.add(deviceId)
+    if (holders.has(associate.id) || (pool && fitsAssociate(associate, c.task, zoneOf, nowMs))) devices.add(deviceId)
   }
   return [...devices].sort()
 }
@@ -57,7 +59,7 @@ export class TaskPush {
   readonly onChange = (c: TaskChange): void => {
     let devices: string[]
     try {
-      devices = recipientsOf(c, this.o.signedIn(), this.o.zoneOf)
+      devices = recipientsOf(c, this.o.signedIn(), this.o.zoneOf, this.o.now?.())
     } catch (err) {
       this.o.log.error({ err, taskId: c.task.id, change: c.change }, 'task push: recipients not found')
       return

@@ -59,6 +59,6 @@ export class TaskService {
   offeredTo (a: Associate, limit: number): { tasks: Task[], mine: Task[] } {
     // Read more than the limit: some open tasks are filtered out by zone or skill.
     const { open, mine } = this.store.offered(a.id, limit * 10)
-    return offerFor(a, open, mine, this.o.zoneOf, limit)
+    return offerFor(a, open, mine, this.o.zoneOf, limit, this.o.clock.now())
   }
 }
