@@ -112,3 +112,22 @@ t.test('one live fill per SKU-location: a new need updates it in place', async (
   t.equal(twice.statusCode, 409)
   t.equal(twice.json().error.code, 'EDGE_ERR_TASK_STATE')
 })
+
+t.test('a fill refreshed in place while its movements commit still completes: the stock moved', async (t) => {
+  const server = await startTaskServer(t)
+  const ann = await handheld(server, 'hh-1', 'ann')
+  const id = (await createTask(server, FILL)).body.task.id
+  await act(server, ann, [{ actionId: 'r1', taskId: id, action: 'claim' }])
+  // Fault injection on the real server: the detector updates the fill (new quantity, version + 1)
+  // in the moment between the completion's movements being posted and the task being marked done.
+  const ingest = (server.tasks.actions as unknown as { o: { ingest: { postEvents: (...a: unknown[]) => Promise<unknown> } } }).o.ingest
+  const post = ingest.postEvents.bind(ingest)
+  ingest.postEvents = async (...a: unknown[]) => {
+    const out = await post(...a)
+    server.tasks.store.upsertFill({ ...FILL, kind: 'fill', qty: 18 } as Parameters<typeof server.tasks.store.upsertFill>[0])
+    return out
+  }
+  const res = await act(server, ann, [{ actionId: 'r2', taskId: id, action: 'complete', result: { moved: 12 } }])
+  t.match(res.body.results[0], { status: 'accepted', task: { state: 'done' } }, 'not a conflict: the stock has already moved')
+  t.same(await onHandOf(server, 'FOODS_1_001'), { 'A01-1': 22, 'BR-01': 12 })
+})
