@@ -166,7 +166,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     tasks.start()
     undo.push(() => tasks.stop())
     // Every rescoring (fast tier per batch, slow tier on its cron) turns shelf risk and the record into fill tasks.
-    const fills = new FillDetector({ config, scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
+    const fills = new FillDetector({ config, now: () => clock.now(), scores: risk.scores, stock: features, tasks: tasks.store, item: (sku) => catalog.item(sku), kindOf: (id) => catalog.location(id)?.kind, log: log.child({ module: 'fills' }) })
     // Phantom inventory on the server scheduler: counts for the likeliest wrong records, within a daily budget.
     const phantom = new PhantomService({ config, db, book: features, tasks: tasks.store, item: (sku) => catalog.item(sku), clock, scheduler: time.scheduler, log: log.child({ module: 'phantom' }) })
     phantom.start()

@@ -13,6 +13,7 @@ import { TrainingRows, type RunTag } from './export/training-rows.js'
 import { runStore, type HourObserver, type RunOutcome } from './engine/run.js'
 import { ServerDevices } from './engine/server-devices.js'
 import type { Setup, SimOptions } from './engine/setup.js'
+import { DEFAULT_HOURS } from './demand/intraday.js'
 import { masterData } from './layout.js'
 import type { Policy } from './policy/policy.js'
 import { RecordOrders, RecordTasks } from './policy/record-sources.js'
@@ -28,7 +29,9 @@ import { crewFor } from './world/labor.js'
  * process crash): a simulated day commits presence every simulated minute, and the run measures
  * the store, not the disk.
  */
-const SIM_SERVER_ENV = { EDGE_DB_SYNCHRONOUS: 'NORMAL' }
+const hh = (h: number): string => `${String(h).padStart(2, '0')}:00`
+// The server knows the simulated store's opening hours: no fill is raised while it is closed.
+const SIM_SERVER_ENV = { EDGE_DB_SYNCHRONOUS: 'NORMAL', EDGE_STORE_HOURS: `${hh(DEFAULT_HOURS.open)}-${hh(DEFAULT_HOURS.close)}` }
 
 export type PolicyName = 'traditional' | 'store-edge'
 

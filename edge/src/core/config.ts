@@ -67,6 +67,12 @@ export interface EdgeConfig {
   taskClaimStaleMin: number
   /** A shelf whose risk score reaches this gets a fill task (if the backroom holds stock); its open fill is cancelled below half of it. */
   fillRiskThreshold: number
+  /**
+   * Opening hours of the sales floor, "HH:MM-HH:MM" UTC (past midnight wraps), or empty for always
+   * open. While closed no new fill is raised: nobody works it, and a score at night is no reason to
+   * wake the handhelds.
+   */
+  storeHours: string
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
   /** The phantom-inventory detector runs every this many minutes of the server clock. */
@@ -137,6 +143,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
+  storeHours: { kind: 'string', default: '', pattern: /^$|^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$/, allowed: 'HH:MM-HH:MM (UTC) or empty for always open' },
   associateTokenTtlMin: { kind: 'int', default: 10 * 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
   phantomEveryMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   countBudgetPerDay: { kind: 'int', default: 20, min: 0, max: 100_000, allowed: 'an integer 0-100000 (count tasks per day)' },

@@ -11,6 +11,7 @@ import type { FeatureKey } from '../scoring/service/pass.js'
 import { topOf, type CurrentScores, type RiskScore } from '../scoring/service/current.js'
 import { FEATURE_INDEX } from '../scoring/spec.js'
 import { fillQty, fillValue, laborMinutes, pickBin, shelfStock, type Stock } from './fill/plan.js'
+import { hoursOf, onShift } from './tasks/offer.js'
 import type { TaskStore } from './tasks/task-store.js'
 import type { Task, TaskDraft } from './tasks/types.js'
 
@@ -21,7 +22,9 @@ export interface FillStock {
 }
 
 export interface FillDetectorOptions {
-  config: { fillRiskThreshold: number }
+  config: { fillRiskThreshold: number, storeHours: string }
+  /** Server time, ms: no new fill while the store is closed (config storeHours). */
+  now: () => number
   scores: CurrentScores
   stock: FillStock
   tasks: TaskStore
@@ -38,7 +41,11 @@ const keyOf = (sku: string, location: string): string => `${sku}\u0000${location
 export interface DetectResult { created: number, updated: number, cancelled: number }
 
 export class FillDetector {
-  constructor (private readonly o: FillDetectorOptions) {}
+  private readonly hours
+
+  constructor (private readonly o: FillDetectorOptions) {
+    this.hours = hoursOf(o.config.storeHours)
+  }
 
   /** Creates, refreshes and cancels fills for the SKU-locations just rescored. */
   detect (keys: ReadonlyArray<FeatureKey>): DetectResult {
@@ -74,6 +81,7 @@ export class FillDetector {
       }
     }
     if (s.score < threshold) return // between half the threshold and the threshold: as it was
+    if (!fill && !onShift(this.hours, this.o.now())) return // closed: raised, if still needed, when the store opens
     const from = pickBin(this.o.stock.positionsOf(k.sku), (l) => this.o.kindOf(l) === 'backroom')
     if (from === null) return
     const qty = fillQty(capacity, item?.casePack ?? 1, shelf, from.bin.onHand)

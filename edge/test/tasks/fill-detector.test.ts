@@ -92,3 +92,14 @@ t.test('the handheld lists fills best value per labor minute first', async (t) =
   t.same(values, [...values].sort((a, b) => b - a), 'ranked by value')
   t.same(list.body.tasks.map((x) => x.id), [...made].sort((a, b) => b.value - a.value).map((x) => x.id))
 })
+
+t.test('while the store is closed no new fill is raised; the first rescoring after opening raises it', async (t) => {
+  const START = Date.parse('2026-03-10T05:00:00.000Z')
+  const h = await riskServer(t, { model: 'none', overrides: { clockMode: 'sim', clockStart: new Date(START).toISOString(), storeHours: '07:00-22:00' } })
+  await post(h, [event('cycle_count', { sku: 'FOODS_1_001', location: 'A01-1', qty: 0 }, 0, START)])
+  t.ok((await h.risk()).scores.some((r: { sku: string, score: number }) => r.sku === 'FOODS_1_001' && r.score >= 0.3), 'the empty shelf is at risk')
+  t.same(await fills(h), [], '05:00: closed, no fill')
+  const res = await h.server.app.inject({ method: 'PUT', url: '/api/v1/clock', payload: { now: '2026-03-10T07:01:00.000Z' } })
+  t.equal(res.statusCode, 200)
+  t.match(await fills(h), [{ sku: 'FOODS_1_001', location: 'A01-1', state: 'open' }], '07:01: open, the slow tier raised it')
+})

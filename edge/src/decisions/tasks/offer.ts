@@ -21,6 +21,13 @@ export function onShift (a: Pick<Associate, 'shiftStart' | 'shiftEnd'>, nowMs: n
   return a.shiftStart < a.shiftEnd ? m >= a.shiftStart && m < a.shiftEnd : m >= a.shiftStart || m < a.shiftEnd
 }
 
+/** Opening hours from "HH:MM-HH:MM" (config storeHours) as a shift; empty = always open. */
+export function hoursOf (spec: string): Pick<Associate, 'shiftStart' | 'shiftEnd'> {
+  const m = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(spec)
+  if (!m) return { shiftStart: null, shiftEnd: null }
+  return { shiftStart: Number(m[1]) * 60 + Number(m[2]), shiftEnd: Number(m[3]) * 60 + Number(m[4]) }
+}
+
 /** True when `t` is in `a`'s skills and zones, and (given the time) `a` is on shift. */
 export function fitsAssociate (a: Associate, t: Pick<Task, 'kind' | 'location'>, zoneOf: ZoneOf, nowMs?: number): boolean {
   if (nowMs !== undefined && !onShift(a, nowMs)) return false
