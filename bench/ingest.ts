@@ -9,11 +9,12 @@
 //   6. the same loads through Mosquitto with one QoS 1 subscriber
 //   7. stop the server, check that every acknowledged event is in SQLite, report
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { compileBench } from './lib/compile.js'
+import { runBench } from './lib/run.js'
 import type { BenchDevice } from './lib/data.js'
 import type { Fleet } from './lib/load.js'
 import { parseOptions, type BenchOptions } from './lib/options.js'
@@ -144,25 +145,12 @@ const opts = (() => {
 })()
 
 // Bounded in time whatever happens: the full run takes a few minutes, --quick well under one.
-const deadlineMs = (opts.quick ? 180 : 900) * 1000
-const deadline = setTimeout(() => {
-  log(`still running after ${deadlineMs / 1000} s: aborting`)
-  void (onAbort?.() ?? Promise.resolve()).finally(() => process.exit(1))
-}, deadlineMs)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => { log(`${sig}: cleaning up`); void (onAbort?.() ?? Promise.resolve()).finally(() => process.exit(130)) })
-}
-
-try {
-  const results = await main(opts)
-  process.stdout.write(formatReport(results) + '\n')
-  mkdirSync(OUT, { recursive: true })
-  const file = join(OUT, `ingest-${results.startedAt.replace(/[:.]/g, '-')}.json`)
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
-  log(`figures written to ${file}`)
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? String(err)}`)
-  process.exitCode = 1
-} finally {
-  clearTimeout(deadline)
-}
+await runBench({
+  name: 'ingest',
+  outDir: OUT,
+  deadlineMs: (opts.quick ? 180 : 900) * 1000,
+  main: () => main(opts),
+  format: formatReport,
+  abort: () => onAbort?.(),
+  log
+})

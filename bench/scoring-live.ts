@@ -12,11 +12,12 @@
 //   5. stop the server, check that every acknowledged event is in SQLite, print the table against
 //      the aims of issue 4 and write bench/out/scoring-<time>.json
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { compileBench } from './lib/compile.js'
+import { runBench } from './lib/run.js'
 import type { BenchDevice } from './lib/data.js'
 import { Fleet, openLoop } from './lib/load.js'
 import { delta, histogram, quantile, sample, shareAtMost, type Histogram } from './lib/prom.js'
@@ -318,25 +319,12 @@ const opts = (() => {
 })()
 
 // Bounded in time whatever happens: a full run takes about two minutes, --quick well under one.
-const deadlineMs = (opts.quick ? 240 : 900) * 1000 + opts.durationS * 1000
-const deadline = setTimeout(() => {
-  log(`still running after ${deadlineMs / 1000} s: aborting`)
-  void (onAbort?.() ?? Promise.resolve()).finally(() => process.exit(1))
-}, deadlineMs)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => { log(`${sig}: cleaning up`); void (onAbort?.() ?? Promise.resolve()).finally(() => process.exit(130)) })
-}
-
-try {
-  const results = await main(opts)
-  process.stdout.write(formatScoringReport(results) + '\n')
-  mkdirSync(OUT, { recursive: true })
-  const file = join(OUT, `scoring-${results.startedAt.replace(/[:.]/g, '-')}.json`)
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
-  log(`figures written to ${file}`)
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? String(err)}`)
-  process.exitCode = 1
-} finally {
-  clearTimeout(deadline)
-}
+await runBench({
+  name: 'scoring',
+  outDir: OUT,
+  deadlineMs: (opts.quick ? 240 : 900) * 1000 + opts.durationS * 1000,
+  main: () => main(opts),
+  format: formatScoringReport,
+  abort: () => onAbort?.(),
+  log
+})

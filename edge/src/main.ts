@@ -27,6 +27,7 @@ import { openDatabase, type Database } from './store/db.js'
 import { DeviceRegistry } from './store/devices.js'
 import { Associates } from './store/associates.js'
 import { TaskService } from './decisions/tasks/service.js'
+import { TASK_DEVICE_ID } from './decisions/tasks/completers/post.js'
 import { FillDetector } from './decisions/fill-detector.js'
 import { TaskPush } from './decisions/tasks/push.js'
 import { KpiService } from './decisions/kpis/service.js'
@@ -161,7 +162,11 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       scheduler: time.scheduler,
       log: log.child({ module: 'tasks' }),
       zoneOf: (id) => catalog.location(id)?.zone,
-      reads: { onHand: (sku, location) => features.record(sku, location).onHand, kindOf: (id) => catalog.location(id)?.kind }
+      reads: {
+        onHand: (sku, location) => features.record(sku, location).onHand,
+        kindOf: (id) => catalog.location(id)?.kind,
+        onHandDelta: (eventId, location) => queries.onHandDelta(TASK_DEVICE_ID, eventId, location)
+      }
     })
     tasks.start()
     undo.push(() => tasks.stop())

@@ -119,6 +119,13 @@ export class Queries {
       .map((r) => ({ location: r.location, kind: r.kind, onHand: r.on_hand, inTransit: r.in_transit, reserved: r.reserved, updatedAt: r.updated_at }))
   }
 
+  /** What one event did to on-hand at a location (its ledger rows), 0 if nothing or not journalled. */
+  onHandDelta (deviceId: string, eventId: string, location: string): number {
+    const r = this.db.prepare(`SELECT SUM(l.delta) AS delta FROM events e JOIN ledger l ON l.event_seq = e.seq
+      WHERE e.device_id = ? AND e.event_id = ? AND l.bucket = 'on_hand' AND l.location = ?`).get(deviceId, eventId, location) as { delta: number | null } | undefined
+    return r?.delta ?? 0
+  }
+
   ledger (sku: string, limit: number): LedgerEntry[] {
     return (this.db.prepare(`SELECT id, event_seq, location, bucket, delta, balance, reason, occurred_at
       FROM ledger WHERE sku = ? ORDER BY id DESC LIMIT ?`).all(sku, limit) as Array<Record<string, never>>)

@@ -151,7 +151,7 @@ export class TaskActions {
     const at = new Date(atMs).toISOString()
     let done: Completion
     try {
-      done = await completer({ task, result: r, associateId: associate.id, deviceId, at, ingest: this.o.ingest, db: this.o.db, maxQty: this.o.maxQty, reads: this.o.reads })
+      done = await completer({ task, result: r, associateId: associate.id, deviceId, at, ingest: this.o.ingest, maxQty: this.o.maxQty, reads: this.o.reads })
     } catch (err) {
       if (isEdgeError(err) && err.statusCode < 500) throw refuse('rejected', err)
       throw err

@@ -6,7 +6,7 @@
 
 import { EdgeError, Errors } from '../../../core/errors.js'
 import { AsnStore } from '../../../store/asns.js'
-import { postTaskEvents } from './post.js'
+import { postCounts } from './post.js'
 import type { Completer } from './types.js'
 
 export const REVIEW_DECISIONS = ['accept', 'recount'] as const
@@ -20,18 +20,7 @@ export const completeReview: Completer = async (c) => {
   const counts = r.counts ?? []
   if (decision === 'recount' && counts.length === 0) throw new EdgeError(Errors.REVIEW_DECISION, 'a recount needs result.counts [{location, qty}]')
   if (decision === 'accept' && counts.length > 0) throw new EdgeError(Errors.REVIEW_DECISION, 'an accepted receipt takes no counts; decide "recount" to post them')
-  for (const [i, x] of counts.entries()) {
-    if (c.reads.kindOf(x.location) === undefined) throw new EdgeError(Errors.UNKNOWN_LOCATION, `result.counts[${i}].location "${x.location}" is not a location of this store`, { index: i, location: x.location })
-  }
-  const events = await postTaskEvents(c, counts.map((x, i) => ({
-    id: `task-${task.id}-count-${i}`,
-    type: 'cycle_count',
-    sku: task.sku,
-    location: x.location,
-    qty: x.qty,
-    occurredAt: c.at,
-    data: { taskId: task.id, associateId: c.associateId, handheld: c.deviceId, reason: 'receiving_review' }
-  })))
+  const events = await postCounts(c, counts, { reason: 'receiving_review' })
   return {
     result: { decision, counts },
     events,

@@ -35,8 +35,6 @@ export interface CompletionInput {
   /** Event time, ISO 8601: when the associate completed it. */
   at: string
   ingest: Ingest
-  /** The main connection: read-only use (known locations, the ledger rows the movements wrote). */
-  db: Database
   /** Largest quantity a result may report, units (config maxQty). */
   maxQty: number
   /** What a completer may read of the store: the record and the locations. */
@@ -48,6 +46,8 @@ export interface CompletionReads {
   onHand (sku: string, location: string): number
   /** The kind of a location; undefined for one the store does not know. */
   kindOf (location: string): LocationKind | undefined
+  /** What a journalled task event did to on-hand at a location (a count's correction), units. */
+  onHandDelta (eventId: string, location: string): number
 }
 
 export interface Completion {
