@@ -14,9 +14,12 @@ import { runStore, type HourObserver, type RunOutcome } from './engine/run.js'
 import { ServerDevices } from './engine/server-devices.js'
 import type { Setup, SimOptions } from './engine/setup.js'
 import { DEFAULT_HOURS } from './demand/intraday.js'
+import { historyChunks, salesHistory } from './demand/history.js'
 import { masterData } from './layout.js'
 import type { Policy } from './policy/policy.js'
+import { StoreManager } from './policy/manager.js'
 import { RecordOrders, RecordTasks } from './policy/record-sources.js'
+import { decisionShares, ServerOrders, type OrderDecisions } from './policy/server-orders.js'
 import { RiskTasks } from './policy/risk-tasks.js'
 import { ServerTasks } from './policy/server-tasks.js'
 import { ServerView, type StoreView } from './policy/server-view.js'
@@ -52,9 +55,12 @@ export interface SessionOptions {
   serverEnv?: Record<string, string>
   /** Where store-edge work comes from with a server: its task list (default) or the simulator's reading of its record. */
   tasks?: TaskSourceName
+  /** Where store-edge orders come from with a server: its order proposals as the manager decides them (default), or min-max on its record. */
+  orders?: OrderSourceName
 }
 
 export type TaskSourceName = 'server' | 'record'
+export type OrderSourceName = 'server' | 'record'
 
 export interface SessionResult extends RunOutcome {
   policy: PolicyName
@@ -74,6 +80,8 @@ export interface SessionResult extends RunOutcome {
   serverKpis: unknown
   /** Task actions the server refused (conflicts: a task cancelled or done meanwhile), with reasons. */
   taskRefusals: Array<{ associate: string, taskId: number, code: string, message: string }>
+  /** How the order proposals were decided (store-edge on the proposals API; null otherwise). */
+  orderDecisions: OrderDecisions | null
 }
 
 export async function runSession (policyName: PolicyName, o: SimOptions, setup: Setup, opts: SessionOptions): Promise<SessionResult> {
@@ -91,6 +99,11 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
       server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
       api = new StoreApi({ baseUrl: server.baseUrl, adminToken: server.adminToken })
       await api.importMasterData(masterData(setup.layout, (s) => setup.initial[s.index]))
+      if (policyName === 'store-edge' && (opts.orders ?? 'server') === 'server') {
+        // Onboarding: the year of sales the ERP holds, the calendar and the promotions ahead.
+        const history = salesHistory({ layout: setup.layout, storeId: o.storeId, startDate: o.startDate, days: o.days, seed: o.seed, promos: setup.promos })
+        for (const chunk of historyChunks(history)) await api.postSalesHistory(chunk)
+      }
       const onServer = await ServerDevices.create({ api, mqttPort: server.mqttPort, storeId: o.storeId, layout: setup.layout, associates })
       devices = local ? new TeeDevices(onServer, local) : onServer
       view = new ServerView(api, server.baseUrl)
@@ -98,7 +111,8 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
       devices = local!
       view = local!
     }
-    const policy = makePolicy(policyName, setup, devices, view, server?.baseUrl ?? null, api, opts.tasks ?? 'server')
+    const orders = api && policyName === 'store-edge' && (opts.orders ?? 'server') === 'server' ? new ServerOrders(api, new StoreManager(o.seed)) : null
+    const policy = makePolicy(policyName, setup, devices, view, server?.baseUrl ?? null, api, opts.tasks ?? 'server', orders)
     const rows = opts.training && local ? new TrainingRows(opts.training.out, local.book, setup.layout.skus, opts.training.tag) : undefined
     const observer = rows && opts.observer ? both(rows, opts.observer) : rows ?? opts.observer
     try {
@@ -117,7 +131,15 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
         outcome.kpis.countsDone = countPrecision.counts
         outcome.kpis.countPrecisionPct = countPrecision.counts === 0 ? 0 : 100 * countPrecision.discrepancies / countPrecision.counts
       }
-      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits, countPrecision, serverKpis: serverSide?.kpis ?? null, taskRefusals }
+      const orderDecisions = orders?.decisions() ?? null
+      if (orderDecisions) {
+        const shares = decisionShares(orderDecisions)
+        outcome.kpis.proposalsDecided = shares.decided
+        outcome.kpis.proposalsAutoApprovedPct = shares.autoApprovedPct
+        outcome.kpis.managerOverridePct = shares.overridePctOfManager
+        outcome.kpis.overridePctOfAllProposals = shares.overridePctOfAll
+      }
+      return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits, countPrecision, serverKpis: serverSide?.kpis ?? null, taskRefusals, orderDecisions }
     } finally {
       await devices.close()
     }
@@ -143,7 +165,7 @@ function both (a: HourObserver, b: HourObserver): HourObserver {
   }
 }
 
-function makePolicy (name: PolicyName, setup: Setup, devices: StoreDevices, view: StoreView, baseUrl: string | null, api: StoreApi | null, source: TaskSourceName): Policy {
+function makePolicy (name: PolicyName, setup: Setup, devices: StoreDevices, view: StoreView, baseUrl: string | null, api: StoreApi | null, source: TaskSourceName, orders: ServerOrders | null): Policy {
   if (name === 'traditional') {
     return new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, devices)
   }
@@ -151,7 +173,7 @@ function makePolicy (name: PolicyName, setup: Setup, devices: StoreDevices, view
   // record and risk scores ('record'); in-process, the record alone.
   const recordTasks = new RecordTasks(setup.layout, view)
   const tasks = api && source === 'server' ? new ServerTasks(setup.layout, api) : baseUrl ? new RiskTasks(setup.layout, view, recordTasks, baseUrl) : recordTasks
-  return new StoreEdgePolicy(setup.layout, view, tasks, new RecordOrders(setup.layout, view), devices, devices)
+  return new StoreEdgePolicy(setup.layout, view, tasks, orders ?? new RecordOrders(setup.layout, view), devices, devices)
 }
 
 function warningsOf (lines: string[]): Record<string, number> {

@@ -14,6 +14,8 @@ t.test('the command line reads like the issue: store, days, seed, policy, rates 
   const p = parseArgs(['--spike', 'FOODS+HOBBIES:3-5:2.5', '--promo', 'top:7-13:2:20'])
   t.same(p.sim.spikes, [{ categories: ['FOODS', 'HOBBIES'], fromDay: 3, toDay: 5, factor: 2.5 }])
   t.same(p.sim.promotions, [{ skus: 'top', fromDay: 7, toDay: 13, lift: 2, discountPct: 20 }])
+  t.equal(parseArgs([]).orders, 'server', 'store-edge orders from the server\'s proposals by default')
+  t.equal(parseArgs(['--orders', 'record']).orders, 'record')
 })
 
 t.test('every mistake names the option and what it accepts', async (t) => {
@@ -25,6 +27,7 @@ t.test('every mistake names the option and what it accepts', async (t) => {
   t.throws(() => parseArgs(['--scan-errors', '150']), /scanErrorPct = 150/)
   t.throws(() => parseArgs(['--spike', 'FOODS:9-3:2']), /not a day range/)
   t.throws(() => parseArgs(['--frobnicate']), /unknown option --frobnicate/)
+  t.throws(() => parseArgs(['--orders', 'gut']), /--orders gut: one of server, record/)
 })
 
 t.test('npm run sim runs, prints the table and writes the JSON report', async (t) => {

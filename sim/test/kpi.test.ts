@@ -38,6 +38,20 @@ t.test('a SKU-day counts as a stockout when the shelf was empty at any open tick
   t.same(k.series().osaPct, [75, 100])
 })
 
+t.test('a store stockout is a SKU-day with none of it findable anywhere in the store, not just an empty shelf', async (t) => {
+  const k = recorder('A', 'B', 'C')
+  // A: shelf empty with stock in the backroom (a fill's job); B: nothing anywhere (the order's);
+  // C: only misplaced units (in the store, but nobody can sell them).
+  k.openTick(at(0), [truth('A', 0, { backroom: 6 }), truth('B', 0), truth('C', 0, { misplaced: 4 })])
+  k.openTick(at(5), [truth('A', 0, { receiving: 6 }), truth('B', 0), truth('C', 0, { misplaced: 4 })])
+  k.dayEnd(0, [truth('A', 2), truth('B', 0), truth('C', 0)])
+  k.openTick(at(24 * 60), [truth('A', 2), truth('B', 3), truth('C', 1)])
+  k.dayEnd(1, [truth('A', 2), truth('B', 3), truth('C', 1)])
+  const r = k.result()
+  t.equal(r.stockoutRatePct, 50, 'three shelves empty on day 0, of 6 SKU-days')
+  t.equal(r.storeStockoutRatePct, 2 / 6 * 100, 'B and C had nothing to sell anywhere: 2 of 6')
+})
+
 t.test('lost sales are what customers wanted and did not get, priced per SKU', async (t) => {
   const k = new KpiRecorder({ skus: [sku('A', { unitPrice: 2.5 }), sku('B', { unitPrice: 10 })], tickMinutes: 5 })
   k.sale(at(1), 'A', 3, 2)
@@ -161,9 +175,13 @@ t.test('truth may come in any order; unknown SKUs and bad options are refused', 
   t.throws(() => new KpiRecorder({ skus: [], tickMinutes: 0 }), /tickMinutes 0/)
 })
 
-t.test('nothing recorded gives zeros, never NaN', async (t) => {
+t.test('nothing recorded gives zeros, never NaN, but for the order-proposal shares a run without proposals has none of', async (t) => {
   const r = recorder('A').result()
-  for (const [key, v] of Object.entries(r)) t.equal(v, 0, key)
+  const proposals = new Set(['proposalsDecided', 'proposalsAutoApprovedPct', 'managerOverridePct', 'overridePctOfAllProposals'])
+  for (const [key, v] of Object.entries(r)) {
+    if (proposals.has(key)) t.ok(Number.isNaN(v), `${key} is NaN`)
+    else t.equal(v, 0, key)
+  }
 })
 
 t.test('stats against known values', async (t) => {

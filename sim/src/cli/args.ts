@@ -14,6 +14,8 @@ export interface CliOptions {
   noServer: boolean
   /** Where store-edge work comes from with a server: its task list, or the simulator's reading of its record and risk. */
   tasks: 'server' | 'record'
+  /** Where store-edge orders come from with a server: its order proposals (a simulated manager decides the pending ones), or min-max on its record. */
+  orders: 'server' | 'record'
   out: string | null
   exportFile: string | null
   quiet: boolean
@@ -44,6 +46,9 @@ export const USAGE = `Usage: npm run sim -- [options]
   --seeds N,N,...       several seeds: the report gives 95% CIs         
   --policy P            traditional | store-edge | both                 [both]
   --tasks SRC           store-edge work: server (its task list) | record [server]
+  --orders SRC          store-edge orders: server (its proposals, a simulated
+                        manager decides the pending ones) | record (min-max on
+                        its record)                                     [server]
   --skus N              assortment size (28 = the store's real items)   [28]
   --scenario NAME       ${Object.keys(SCENARIOS).join(' | ')}  [typical]
   --shrink PCT          unrecorded shrink, % of units sold
@@ -90,6 +95,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
     scenario: preset,
     noServer: false,
     tasks: 'server',
+    orders: 'server',
     out: null,
     exportFile: null,
     quiet: false,
@@ -146,6 +152,12 @@ export function parseArgs (argv: readonly string[]): CliOptions {
         const v = value()
         if (v !== 'server' && v !== 'record') throw new UsageError(`--tasks ${v}: one of server, record`)
         o.tasks = v
+        break
+      }
+      case '--orders': {
+        const v = value()
+        if (v !== 'server' && v !== 'record') throw new UsageError(`--orders ${v}: one of server, record`)
+        o.orders = v
         break
       }
       case '--out': o.out = value(); break

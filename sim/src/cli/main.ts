@@ -45,6 +45,7 @@ export async function main (argv: readonly string[]): Promise<number> {
       const r = await runSession(policy, sim, setup, {
         server: !opts.noServer,
         tasks: opts.tasks,
+        orders: opts.orders,
         training: exportTo ? { out: (exportStream = trainingFile(exportTo, false)), tag: { seed, policy, scenario: opts.scenario, store: sim.storeId }, rows: (r) => { exportedRows = r.rows } } : undefined,
         progress: (d, n) => { if (d === n || d % Math.max(1, Math.round(n / 10)) === 0) log(`[${label}] day ${d}/${n}  ${((Date.now() - t0) / 1000).toFixed(1)} s`) }
       })
@@ -57,12 +58,16 @@ export async function main (argv: readonly string[]): Promise<number> {
         for (const x of r.taskRefusals) byCode[x.code] = (byCode[x.code] ?? 0) + 1
         log(`[${label}] task actions the server refused: ${JSON.stringify(byCode)}, first: ${r.taskRefusals[0].message}`)
       }
+      if (r.orderDecisions) {
+        const d = r.orderDecisions
+        log(`[${label}] order proposals: ${d.auto} auto-approved, manager ${d.managerApproved} approved, ${d.modified} modified, ${d.rejected} rejected (${d.reviewMin.toFixed(1)} min)${Object.keys(d.refused).length > 0 ? `, refused: ${JSON.stringify(d.refused)}` : ''}`)
+      }
       if (r.countPrecision) log(`[${label}] counts: ${r.countPrecision.counts}, found the record wrong: ${r.countPrecision.discrepancies} (${r.countPrecision.source})`)
       if (r.serverLog && r.serverLog.error > 0) log(`[${label}] the server logged ${r.serverLog.error} errors, first: ${r.serverLog.firstErrors[0]}`)
       runs.push({ policy, seed, kpis: r.kpis, series: r.series, wallMs: r.wallMs, ...(r.serverKpis ? { serverKpis: r.serverKpis } : {}) })
     }
   }
-  const config = { ...opts.sim, seeds: opts.seeds, policies: opts.policies, scenario: opts.scenario, server: !opts.noServer }
+  const config = { ...opts.sim, seeds: opts.seeds, policies: opts.policies, scenario: opts.scenario, server: !opts.noServer, tasks: opts.tasks, orders: opts.orders }
   const report = buildReport(runs, config, new Date().toISOString())
   process.stdout.write(formatTable(report) + '\n')
   if (opts.out) {

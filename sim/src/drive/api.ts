@@ -35,6 +35,7 @@ export interface DeadLetter {
 export const MAX_EVENTS_PER_POST = 1000
 const INVENTORY_PAGE = 10_000 // positions per page, the route's maximum
 const DEAD_LETTER_PAGE = 5_000 // rows per page, the route's maximum
+const PROPOSAL_PAGE = 500 // proposals per page
 
 /** Thrown for a non-2xx answer; `code` is the server's stable code (EDGE_ERR_*). */
 export class ApiError extends Error {
@@ -126,6 +127,34 @@ export class StoreApi {
   /** The supplier's advance ship notice, posted when the delivery is announced. */
   async postAsn (asn: { id: string, supplier?: string, lines: Array<{ sku: string, qty: number, cases?: number }> }): Promise<void> {
     await this.call('POST', '/api/v1/asns', { admin: true, body: asn })
+  }
+
+  /** Onboarding: the store's sales history, day calendar and promotions (upserted; at most 100,000 sales rows a call). */
+  async postSalesHistory (body: { sales?: object[], days?: object[], promotions?: object[] }): Promise<{ sales: number, days: number, promotions: number }> {
+    return await this.call('POST', '/api/v1/sales/history', { admin: true, body })
+  }
+
+  /** Makes (or refreshes) today's order proposals for the SKUs due. */
+  async runOrderProposals (): Promise<unknown> {
+    return await this.call('POST', '/api/v1/order-proposals/run', { admin: true, body: {} })
+  }
+
+  /** Order proposals in a state (every page), optionally of one order day. */
+  async orderProposals (filter: { state: OrderProposal['state'], orderDay?: string }): Promise<OrderProposal[]> {
+    const out: OrderProposal[] = []
+    let cursor: string | null = null
+    do {
+      const q = new URLSearchParams({ state: filter.state, limit: String(PROPOSAL_PAGE), ...(filter.orderDay ? { orderDay: filter.orderDay } : {}), ...(cursor !== null ? { cursor } : {}) })
+      const page: { proposals: OrderProposal[], next: string | null } = await this.call('GET', `/api/v1/order-proposals?${q.toString()}`, { admin: true })
+      out.push(...page.proposals)
+      cursor = page.next
+    } while (cursor !== null)
+    return out
+  }
+
+  /** A manager's decision on a pending proposal: approve, modify (qty in units) or reject, with who and why. */
+  async decideOrderProposal (id: number | string, action: 'approve' | 'modify' | 'reject', body: { by: string, reason?: string, qty?: number }): Promise<OrderProposal> {
+    return await this.call('POST', `/api/v1/order-proposals/${encodeURIComponent(String(id))}/${action}`, { admin: true, body })
   }
 
   /** Any JSON read of the API (KPIs, phantom precision), as the manager. */
@@ -223,4 +252,20 @@ export interface ActionAnswer {
 interface InventoryPage {
   positions: Array<{ sku: string, location: string, kind: string | null, onHand: number, inTransit: number, reserved: number }>
   next: string | null
+}
+
+/** An order proposal as the server lists it (the fields the simulator reads). Quantities are units. */
+export interface OrderProposal {
+  id: number | string
+  sku: string
+  orderDay: string
+  state: 'pending' | 'approved' | 'rejected' | 'expired'
+  qty: number
+  cases: number
+  casePack: number
+  minMax: { min: number, max: number, qty: number }
+  confidence: number
+  fallback: boolean
+  decision: { mode: 'auto' | 'manager', by: string, at: string, reason: string | null, qty: number | null } | null
+  reasoning: unknown
 }

@@ -130,7 +130,7 @@ class Engine {
         if (minute === ORDER_AT) await this.order(now)
         await devices.settle()
       }
-      this.kpi.dayEnd(day, this.world.list())
+      this.kpi.dayEnd(day, this.world.list(), t0 + day * dayMs)
       this.ctx.progress?.(day + 1, this.o.days)
     }
     await devices.settle()
@@ -249,6 +249,8 @@ class Engine {
       this.supplier.order(s.sku, line.cases, now.day, s.leadTimeDays)
       this.kpi.orderPlaced(now.t, s.sku, line.cases, line.cases * s.casePack)
     }
+    const review = this.ctx.policy.orderReviewMin?.() ?? 0
+    if (review > 0) this.kpi.managerWork(now.t, review)
   }
 
   private assignWork (now: Now): void {

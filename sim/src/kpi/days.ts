@@ -12,8 +12,11 @@ export class Days {
   /** SKU-days with at least one open tick, and those among them with the shelf empty at one. */
   skuDays = 0
   stockoutSkuDays = 0
+  /** SKU-days with none of the SKU anywhere in the store (shelf, backroom, dock) at an open tick: what ordering alone decides. */
+  storeStockoutSkuDays = 0
   private readonly seenToday: Uint8Array
   private readonly emptyToday: Uint8Array
+  private readonly storeEmptyToday: Uint8Array
   private pairs = 0; private stocked = 0; private snapshots = 0; private accuracy = 0
   private lastDay = -1
   private readonly ended: DailySeries = { recordAccuracyPct: [], osaPct: [] }
@@ -21,10 +24,12 @@ export class Days {
   constructor (skus: number) {
     this.seenToday = new Uint8Array(skus)
     this.emptyToday = new Uint8Array(skus)
+    this.storeEmptyToday = new Uint8Array(skus)
   }
 
-  /** SKU `i` seen at an open tick, its shelf stocked or not. */
-  tick (i: number, stocked: boolean): void {
+  /** SKU `i` seen at an open tick, its shelf stocked or not, and whether the store holds any (default: the shelf's). */
+  tick (i: number, stocked: boolean, inStore = stocked): void {
+    if (!inStore && this.storeEmptyToday[i] === 0) { this.storeEmptyToday[i] = 1; this.storeStockoutSkuDays++ }
     this.pairs++
     if (this.seenToday[i] === 0) { this.seenToday[i] = 1; this.skuDays++ }
     if (stocked) this.stocked++
@@ -44,6 +49,7 @@ export class Days {
     this.pairs = 0; this.stocked = 0; this.snapshots = 0; this.accuracy = 0
     this.seenToday.fill(0)
     this.emptyToday.fill(0)
+    this.storeEmptyToday.fill(0)
   }
 
   /** One entry per day, NaN for a day without ticks or snapshots; a day in progress comes last. */

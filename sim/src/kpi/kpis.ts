@@ -1,12 +1,15 @@
 // What the simulator measures, all from ground truth: one flat object of numbers, so the report can
 // average, pair and compare every KPI alike, and the table saying what each one means (label, unit,
-// and which direction is good). Means and percentiles over nothing are 0, so every value is a number.
+// and which direction is good). Means and percentiles over nothing are 0, so every value is a number;
+// the order-proposal shares are NaN (shown as '-') for a run that had no proposals.
 
 export interface Kpis {
   /** (SKU, open tick) pairs with truth shelf > 0, %. */
   osaPct: number
   /** SKU-days (days with an open tick) with the shelf empty at some open tick, %. */
   stockoutRatePct: number
+  /** SKU-days with none of the SKU findable anywhere in the store (shelf, backroom, dock) at some open tick, %: the orders' share of stockouts. */
+  storeStockoutRatePct: number
   salesUnits: number
   /** Wanted and not sold, units. */
   lostSalesUnits: number
@@ -53,6 +56,8 @@ export interface Kpis {
   laborMin_count: number
   laborMin_receive: number
   laborMin_walk: number
+  /** The manager's evening review of order proposals, minutes (counted in laborMin). */
+  laborMin_orders: number
   exceptions: number
   exceptionsResolved: number
   /** Opening to the first snapshot where record equals truth, hours, resolved ones. */
@@ -61,6 +66,20 @@ export interface Kpis {
   daysOfSupplyMean: number
   orders: number
   unitsOrdered: number
+  /** Cartons (cases) that reached the dock. */
+  casesReceived: number
+  /** Order proposals the server's governance or the manager decided (store-edge on the proposals API; NaN otherwise). */
+  proposalsDecided: number
+  /** Of those, approved by the server's governance on its own, %. */
+  proposalsAutoApprovedPct: number
+  /** Of the proposals the manager decided, modified or rejected, %. */
+  managerOverridePct: number
+  /** Modified or rejected by the manager, of all proposals decided, %. */
+  overridePctOfAllProposals: number
+  /** Labor minutes per weekday (mean over the run's days of each weekday): peak weekday / mean of the weekdays. */
+  laborPeakToMean: number
+  /** The same for cases received. */
+  casesReceivedPeakToMean: number
 }
 
 export type KpiKey = keyof Kpis
@@ -77,6 +96,8 @@ export interface KpiMeta {
 export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   osaPct: { label: 'On-shelf availability', unit: '%', better: 'higher' },
   stockoutRatePct: { label: 'Stockout rate (SKU-days)', unit: '%', better: 'lower' },
+  // The shelf can be empty with stock in the backroom (a fill's job); empty in the whole store is the order's.
+  storeStockoutRatePct: { label: 'Store stockout rate, none in the store (SKU-days)', unit: '%', better: 'lower' },
   salesUnits: { label: 'Sales', unit: 'units', better: 'higher' },
   lostSalesUnits: { label: 'Lost sales', unit: 'units', better: 'lower' },
   lostSalesRevenue: { label: 'Lost sales revenue', unit: '$', better: 'lower' },
@@ -110,6 +131,9 @@ export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   laborMin_receive: { label: 'Labor: receive', unit: 'min', better: 'none' },
   // Walking moves no stock: less of it is better whatever else changes.
   laborMin_walk: { label: 'Labor: walk', unit: 'min', better: 'lower' },
+  laborMin_orders: { label: 'Labor: order review', unit: 'min', better: 'none' },
+  // A store staffs for its busiest day: the flatter the week, the better.
+  laborPeakToMean: { label: 'Labor, peak weekday / weekday mean', unit: 'ratio', better: 'lower' },
   // The world injects errors at set rates, whichever policy runs: a count, not a score.
   exceptions: { label: 'Exceptions opened', unit: 'exceptions', better: 'none' },
   exceptionsResolved: { label: 'Exceptions resolved', unit: 'exceptions', better: 'higher' },
@@ -117,5 +141,12 @@ export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   // Too little runs out, too much ties up money: judged next to availability, not alone.
   daysOfSupplyMean: { label: 'Days of supply', unit: 'days', better: 'none' },
   orders: { label: 'Orders placed', unit: 'orders', better: 'none' },
-  unitsOrdered: { label: 'Units ordered', unit: 'units', better: 'none' }
+  unitsOrdered: { label: 'Units ordered', unit: 'units', better: 'none' },
+  casesReceived: { label: 'Cases received', unit: 'cases', better: 'none' },
+  casesReceivedPeakToMean: { label: 'Cases received, peak weekday / weekday mean', unit: 'ratio', better: 'lower' },
+  // Only store-edge on the proposals API has these: a share, not a score (a good proposal is approved either way).
+  proposalsDecided: { label: 'Order proposals decided', unit: 'proposals', better: 'none' },
+  proposalsAutoApprovedPct: { label: 'Order proposals auto-approved', unit: '%', better: 'none' },
+  managerOverridePct: { label: 'Manager overrides (modified + rejected) of their decisions', unit: '%', better: 'none' },
+  overridePctOfAllProposals: { label: 'Manager overrides of all proposals', unit: '%', better: 'none' }
 }

@@ -9,6 +9,7 @@ import { Episodes } from './episodes.js'
 import { OpenExceptions } from './exceptions.js'
 import type { Kpis } from './kpis.js'
 import { mean, quantile } from './stats.js'
+import { WeekLoad } from './week.js'
 
 export type { Kpis } from './kpis.js'
 
@@ -50,6 +51,9 @@ export class KpiRecorder {
   private snapshots = 0; private accuracySum = 0; private accuracyEnd = 0; private lastSnapshot = NaN
   private supplyDaysSum = 0; private supplyDaysN = 0
   private orders = 0; private unitsOrdered = 0
+  private orderReviewMin = 0; private casesReceived = 0
+  private readonly laborWeek = new WeekLoad()
+  private readonly casesWeek = new WeekLoad()
 
   constructor (opts: { skus: readonly KpiSku[], tickMinutes: number }) {
     if (!(opts.tickMinutes > 0)) throw new RangeError(`tickMinutes ${opts.tickMinutes} must be > 0`)
@@ -73,7 +77,8 @@ export class KpiRecorder {
       const i = this.at(v.sku, pos++)
       const stocked = v.shelf > 0
       this.pairs++
-      this.days.tick(i, stocked)
+      // Misplaced units are in the store but nobody finds them to sell.
+      this.days.tick(i, stocked, stocked || v.backroom + v.receiving > 0)
       if (stocked) {
         this.stocked++
         this.empty.clears(i, t)
@@ -97,6 +102,8 @@ export class KpiRecorder {
     this.at(sku, -1)
     if (this.cartons.has(cartonId)) throw new RangeError(`carton ${cartonId} arrived twice`)
     this.cartons.set(cartonId, t)
+    this.casesReceived++
+    this.casesWeek.add(t, 1)
   }
 
   /** The carton was scanned in at receiving: from here on, how long it waits is the store's doing. */
@@ -121,6 +128,7 @@ export class KpiRecorder {
     this.tasks++
     this.laborMin += task.laborMin
     this.laborByKind[task.kind] += task.laborMin
+    this.laborWeek.add(task.startedAt, task.laborMin)
     // A traditional walk is how that store fills shelves: it counts as fill labor.
     if (task.kind === 'fill' || task.kind === 'walk') {
       this.fillLaborMin += task.laborMin
@@ -128,6 +136,14 @@ export class KpiRecorder {
     }
     if (task.kind === 'fill' || task.kind === 'walk' || task.kind === 'putaway') this.moveLaborMin += task.laborMin
     this.shelvedUnits += task.unitsShelved
+  }
+
+  /** The manager's office work at `t` (reviewing order proposals): labor, though no associate's task. */
+  managerWork (t: number, minutes: number): void {
+    if (!(minutes >= 0)) throw new RangeError(`manager work of ${minutes} min`)
+    this.laborMin += minutes
+    this.orderReviewMin += minutes
+    this.laborWeek.add(t, minutes)
   }
 
   /** Something went wrong in the world that makes the record diverge for this SKU (receiving error, misplacement, scan error, shrink). */
@@ -169,9 +185,16 @@ export class KpiRecorder {
     this.unitsOrdered += units
   }
 
-  /** End of each simulated day (day index from 0). */
-  dayEnd (day: number, truth: Iterable<TruthView>): void {
+  /**
+   * End of each simulated day (day index from 0). `dayStart` (any time in that calendar day) puts
+   * the day in the weekly load; without it the week's peak-to-mean figures stay 0.
+   */
+  dayEnd (day: number, truth: Iterable<TruthView>, dayStart?: number): void {
     this.days.end(day)
+    if (dayStart !== undefined) {
+      this.laborWeek.dayEnded(dayStart)
+      this.casesWeek.dayEnded(dayStart)
+    }
     let pos = 0
     for (const v of truth) {
       const meanDaily = this.skus[this.at(v.sku, pos++)].meanDaily
@@ -191,6 +214,7 @@ export class KpiRecorder {
     return {
       osaPct: pct(this.stocked, this.pairs),
       stockoutRatePct: pct(this.days.stockoutSkuDays, this.days.skuDays),
+      storeStockoutRatePct: pct(this.days.storeStockoutSkuDays, this.days.skuDays),
       salesUnits: this.sold,
       lostSalesUnits: this.lost,
       lostSalesRevenue: this.lostRevenue,
@@ -213,7 +237,7 @@ export class KpiRecorder {
       dwellAfterReceiptMinMean: avg(this.dwellAfterReceipt) / MIN,
       cartonsWaitingAtEnd: this.cartons.size,
       laborMin: this.laborMin,
-      laborMinPerTask: this.tasks === 0 ? 0 : this.laborMin / this.tasks,
+      laborMinPerTask: this.tasks === 0 ? 0 : (this.laborMin - this.orderReviewMin) / this.tasks,
       laborMinPerUnitShelved: this.fillUnits === 0 ? 0 : this.fillLaborMin / this.fillUnits,
       laborMinPerUnitOnShelf: this.shelvedUnits === 0 ? 0 : this.moveLaborMin / this.shelvedUnits,
       tasks: this.tasks,
@@ -222,12 +246,21 @@ export class KpiRecorder {
       laborMin_count: this.laborByKind.count,
       laborMin_receive: this.laborByKind.receive,
       laborMin_walk: this.laborByKind.walk,
+      laborMin_orders: this.orderReviewMin,
+      laborPeakToMean: this.laborWeek.peakToMean(),
       exceptions: this.exceptions.opened,
       exceptionsResolved: this.exceptions.resolved,
       exceptionResolutionHoursMean: this.exceptions.resolved === 0 ? 0 : this.exceptions.resolutionMs / this.exceptions.resolved / HOUR,
       daysOfSupplyMean: this.supplyDaysN === 0 ? 0 : this.supplyDaysSum / this.supplyDaysN,
       orders: this.orders,
-      unitsOrdered: this.unitsOrdered
+      unitsOrdered: this.unitsOrdered,
+      casesReceived: this.casesReceived,
+      casesReceivedPeakToMean: this.casesWeek.peakToMean(),
+      // Known only after the run, from the proposals' decisions: session.ts fills them in.
+      proposalsDecided: NaN,
+      proposalsAutoApprovedPct: NaN,
+      managerOverridePct: NaN,
+      overridePctOfAllProposals: NaN
     }
   }
 

@@ -71,6 +71,8 @@ function bySeed (runs: readonly RunResult[], policy: Policy): Map<number, RunRes
 
 function verdict (better: ComparisonRow['better'], d: PairedDifference | null): string {
   if (d === null) return 'no paired seeds'
+  // A KPI only one policy has (the order-proposal shares): nothing to compare.
+  if (!Number.isFinite(d.mean)) return 'n/a'
   if (d.ci95 === null) return '1 seed: no CI'
   const [lo, hi] = d.ci95
   if (lo <= 0 && hi >= 0) return 'no clear difference'
@@ -85,7 +87,7 @@ export function formatTable (report: Report): string {
   const head = ['KPI', 'traditional', 'store-edge', 'difference', '95% CI', 'verdict']
   const rows = report.comparison.map((c) => {
     const digits = rowDigits(c)
-    const ci = c.ci95 === null ? '-' : `[${num(c.ci95[0], digits, true)}, ${num(c.ci95[1], digits, true)}]`
+    const ci = c.ci95 === null || !c.ci95.every(Number.isFinite) ? '-' : `[${num(c.ci95[0], digits, true)}, ${num(c.ci95[1], digits, true)}]`
     return [`${c.label} (${c.unit})`, num(c.traditional, digits), num(c.storeEdge, digits), num(c.diff, digits, true), ci, c.verdict]
   })
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)))

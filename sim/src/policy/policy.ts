@@ -29,6 +29,8 @@ export interface Policy {
   sold (sku: string, qty: number): void
   /** After close: the order lines to send the supplier. */
   orders (now: Now, onOrderUnits: (sku: string) => number): Promise<Array<{ sku: string, cases: number }>>
+  /** Minutes the manager spent on the orders just sent (reviewing proposals): labor, counted in the KPIs. */
+  orderReviewMin?(): number
   /** Refreshes the record before it is compared with the truth (hourly). */
   refresh (now: Now): Promise<void>
   /** Counts done and how many found the record wrong, where the policy keeps that itself. */

@@ -1,8 +1,9 @@
 // The store run by store-edge: associates and managers do what the server tells them and report
 // back through their handhelds. Which work exists and which orders go out comes from two sources,
 // so each later server feature plugs in as it lands: today the tasks are read off the server's
-// perpetual inventory and camera gap detections (RecordTasks), and orders are min-max on the
-// server's record (RecordOrders); the tasks and proposals APIs replace them.
+// perpetual inventory and camera gap detections (RecordTasks), or its task list (ServerTasks), and
+// orders are the server's proposals as the manager decides them (ServerOrders) or min-max on the
+// server's record (RecordOrders).
 
 import type { RecordView } from '../kpi/recorder.js'
 import type { Layout, SimSku } from '../layout.js'
@@ -43,6 +44,8 @@ export interface TaskSource {
 /** Where it gets its orders. */
 export interface OrderSource {
   orders (now: Now, onOrderUnits: (sku: string) => number): Promise<Array<{ sku: string, cases: number }>>
+  /** Manager minutes spent on orders since the last call (reviewing proposals), where there is a review. */
+  takeReviewMin?(): number
 }
 
 export interface StoreEdgeOptions {
@@ -238,6 +241,10 @@ export class StoreEdgePolicy implements Policy {
 
   orders (now: Now, onOrderUnits: (sku: string) => number): Promise<Array<{ sku: string, cases: number }>> {
     return this.orderSource.orders(now, onOrderUnits)
+  }
+
+  orderReviewMin (): number {
+    return this.orderSource.takeReviewMin?.() ?? 0
   }
 
   async refresh (): Promise<void> {
