@@ -33,6 +33,7 @@ import { TaskPush } from './decisions/tasks/push.js'
 import { KpiService } from './decisions/kpis/service.js'
 import { PhantomService } from './decisions/phantom/service.js'
 import { PutawayDetector } from './decisions/putaway-detector.js'
+import { SalesStore } from './store/sales.js'
 import { ReceivingService } from './decisions/receiving/service.js'
 import type { CommittedEntry } from './ingest/commit-queue.js'
 import { FEATURE_COUNT, FEATURE_INDEX } from './scoring/spec.js'
@@ -197,7 +198,12 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     })
     putaways.start()
     undo.push(() => putaways.stop())
+    // Daily sales per SKU, the order forecast's history: caught up with the journal, then kept per batch.
+    const sales = new SalesStore(db)
+    const caught = sales.catchUp()
+    if (caught > 0) log.info({ sales: caught }, 'daily sales caught up from the journal')
     afterFeed = (accepted) => {
+      sales.committed(accepted)
       receiving.committed(accepted)
       putaways.detect(skusOf(accepted))
     }
@@ -233,6 +239,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       phantom,
       receiving,
       associates,
+      sales,
       kpis,
       version,
       ports: () => ports,

@@ -87,7 +87,15 @@ export const Errors = {
   ASN_CONFLICT: spec('EDGE_ERR_ASN_CONFLICT', 409, 'an ASN with this id exists with other lines'),
   ASN_CLOSED: spec('EDGE_ERR_ASN_CLOSED', 409, 'the ASN is already closed'),
   ASN_INVALID: spec('EDGE_ERR_ASN_INVALID', 422, 'the ASN lines are invalid'),
-  REVIEW_DECISION: spec('EDGE_ERR_REVIEW_DECISION', 422, 'a review needs decision "accept", or "recount" with counts')
+  REVIEW_DECISION: spec('EDGE_ERR_REVIEW_DECISION', 422, 'a review needs decision "accept", or "recount" with counts'),
+
+  // order proposals and the demand history behind them
+  HISTORY_INVALID: spec('EDGE_ERR_HISTORY_INVALID', 422, 'sales history or calendar rows are invalid; nothing was imported'),
+  PROPOSAL_UNKNOWN: spec('EDGE_ERR_PROPOSAL_UNKNOWN', 404, 'unknown order proposal'),
+  PROPOSAL_DECIDED: spec('EDGE_ERR_PROPOSAL_DECIDED', 409, 'the order proposal was already decided'),
+  PROPOSAL_EXPIRED: spec('EDGE_ERR_PROPOSAL_EXPIRED', 409, 'the order proposal has expired; run the proposals again for a fresh one'),
+  PROPOSAL_CONFLICT: spec('EDGE_ERR_PROPOSAL_CONFLICT', 409, 'the order proposal changed since you read it'),
+  ORDER_QTY: spec('EDGE_ERR_ORDER_QTY', 422, 'order quantity is not whole cases, negative or absurd')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

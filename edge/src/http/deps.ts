@@ -19,6 +19,7 @@ import type { KpiService } from '../decisions/kpis/service.js'
 import type { PhantomService } from '../decisions/phantom/service.js'
 import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
+import type { SalesStore } from '../store/sales.js'
 
 export interface Ports {
   http: number | null
@@ -50,6 +51,8 @@ export interface AppDeps {
   /** ASNs, the receipts against them and the check when one closes. */
   receiving: ReceivingService
   associates: Associates
+  /** Daily sales per SKU (the forecast's history) and the demand calendar. */
+  sales: SalesStore
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
   version: string

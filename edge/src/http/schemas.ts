@@ -99,6 +99,10 @@ export const itemSchema = {
     facings: { type: ['integer', 'null'] },
     homeLocation: { type: ['string', 'null'] },
     leadTimeDays: { type: ['number', 'null'] },
+    orderDays: { type: ['array', 'null'], items: { type: 'string' }, description: 'weekdays the supplier takes orders (mon-sun); null = every day' },
+    minOrderUnits: { type: ['integer', 'null'] },
+    backroomCapacity: { type: ['integer', 'null'] },
+    supplier: { type: ['string', 'null'] },
     gtins: { type: 'array', items: { type: 'string' } }
   }
 } as const

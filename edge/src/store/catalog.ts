@@ -16,8 +16,19 @@ export interface Item {
   facings: number | null
   homeLocation: string | null
   leadTimeDays: number | null
+  /** Days the supplier takes orders, 'mon'..'sun'; null = every day. */
+  orderDays: OrderDay[] | null
+  /** The supplier's minimum order, units; null = none. */
+  minOrderUnits: number | null
+  /** Units the backroom bin holds; null = not limited. */
+  backroomCapacity: number | null
+  supplier: string | null
   gtins: string[]
 }
+
+/** Weekdays as the item master writes them, Monday first. */
+export const ORDER_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+export type OrderDay = typeof ORDER_DAYS[number]
 
 /** The kinds the locations table allows (its CHECK constraint, migration 001). */
 export const LOCATION_KINDS = ['shelf', 'backroom', 'receiving', 'other'] as const
@@ -42,6 +53,10 @@ interface ItemRow {
   facings: number | null
   home_location: string | null
   lead_time_days: number | null
+  order_days: string | null
+  min_order_units: number | null
+  backroom_capacity: number | null
+  supplier: string | null
 }
 
 export function itemFromRow (r: ItemRow, gtins: string[]): Item {
@@ -57,6 +72,10 @@ export function itemFromRow (r: ItemRow, gtins: string[]): Item {
     facings: r.facings,
     homeLocation: r.home_location,
     leadTimeDays: r.lead_time_days,
+    orderDays: r.order_days === null ? null : r.order_days.split(',').filter((d): d is OrderDay => (ORDER_DAYS as readonly string[]).includes(d)),
+    minOrderUnits: r.min_order_units,
+    backroomCapacity: r.backroom_capacity,
+    supplier: r.supplier,
     gtins
   }
 }

@@ -61,12 +61,14 @@ export function applyMasterData (db: Database, data: MasterData, now: string): I
   const upsertLocation = db.prepare(`INSERT INTO locations (id, kind, description, zone, updated_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, description = excluded.description, zone = excluded.zone, updated_at = excluded.updated_at`)
   const upsertItem = db.prepare(`INSERT INTO items (sku, description, category, case_pack, unit_cost, unit_price, unit_weight_g,
-      shelf_capacity, facings, home_location, lead_time_days, updated_at)
-    VALUES (@sku, @description, @category, @casePack, @unitCost, @unitPrice, @unitWeightG, @shelfCapacity, @facings, @homeLocation, @leadTimeDays, @now)
+      shelf_capacity, facings, home_location, lead_time_days, order_days, min_order_units, backroom_capacity, supplier, updated_at)
+    VALUES (@sku, @description, @category, @casePack, @unitCost, @unitPrice, @unitWeightG, @shelfCapacity, @facings, @homeLocation, @leadTimeDays,
+      @orderDaysText, @minOrderUnits, @backroomCapacity, @supplier, @now)
     ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category, case_pack = excluded.case_pack,
       unit_cost = excluded.unit_cost, unit_price = excluded.unit_price, unit_weight_g = excluded.unit_weight_g,
       shelf_capacity = excluded.shelf_capacity, facings = excluded.facings, home_location = excluded.home_location,
-      lead_time_days = excluded.lead_time_days, updated_at = excluded.updated_at`)
+      lead_time_days = excluded.lead_time_days, order_days = excluded.order_days, min_order_units = excluded.min_order_units,
+      backroom_capacity = excluded.backroom_capacity, supplier = excluded.supplier, updated_at = excluded.updated_at`)
   const dropGtins = db.prepare('DELETE FROM item_gtins WHERE sku = ?')
   const addGtin = db.prepare('INSERT INTO item_gtins (gtin, sku) VALUES (?, ?)')
   const readOnHand = db.prepare('SELECT on_hand FROM positions WHERE sku = ? AND location = ?')
@@ -80,7 +82,7 @@ export function applyMasterData (db: Database, data: MasterData, now: string): I
     for (const l of data.locations) upsertLocation.run(l.id, l.kind, l.description, l.zone, now)
     for (const item of data.items) dropGtins.run(item.sku)
     for (const item of data.items) {
-      upsertItem.run({ ...item, now })
+      upsertItem.run({ ...item, orderDaysText: item.orderDays === null ? null : item.orderDays.join(','), now })
       for (const g of item.gtins) addGtin.run(g, item.sku)
     }
     for (const p of data.onHand) {

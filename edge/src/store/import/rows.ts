@@ -2,7 +2,7 @@
 // problem with its row and line rather than stopping at the first.
 
 import { checkGtin } from '../../core/gtin.js'
-import { LOCATION_KINDS, type Item, type LocationKind } from '../catalog.js'
+import { LOCATION_KINDS, ORDER_DAYS, type Item, type LocationKind, type OrderDay } from '../catalog.js'
 
 export interface RowProblem {
   /** 1-based row number within its section (not counting the CSV header). */
@@ -107,7 +107,11 @@ export function readItems (rows: RawRow[], problems: RowProblem[]): ItemInput[] 
       shelfCapacity: r.num('shelf_capacity', { int: true, min: 0, max: 1000000 }),
       facings: r.num('facings', { int: true, min: 1, max: 10000 }),
       homeLocation: r.text('home_location', false, CODE),
-      leadTimeDays: r.num('lead_time_days', { min: 0, max: 365 })
+      leadTimeDays: r.num('lead_time_days', { min: 0, max: 365 }),
+      orderDays: orderDaysOf(r),
+      minOrderUnits: r.num('min_order_units', { int: true, min: 1, max: 1000000 }),
+      backroomCapacity: r.num('backroom_capacity', { int: true, min: 0, max: 1000000 }),
+      supplier: r.text('supplier', false)
     }
     if (sku !== null) {
       const prev = seen.get(sku)
@@ -117,6 +121,19 @@ export function readItems (rows: RawRow[], problems: RowProblem[]): ItemInput[] 
     if (problems.length === before) out.push(item)
   }
   return out
+}
+
+/** `order_days` as 'mon,wed,fri' (or 'Mon|Wed', or a JSON list); every day when absent. */
+function orderDaysOf (r: RowReader): OrderDay[] | null {
+  const given = r.list('order_days')
+  if (given.length === 0) return null
+  const days: OrderDay[] = []
+  for (const g of given) {
+    const d = g.toLowerCase().slice(0, 3)
+    if (!(ORDER_DAYS as readonly string[]).includes(d) || g.length > 9) { r.problem('order_days', `"${g}" is not a weekday (${ORDER_DAYS.join(', ')})`); return null }
+    if (!days.includes(d as OrderDay)) days.push(d as OrderDay)
+  }
+  return ORDER_DAYS.filter((d) => days.includes(d))
 }
 
 export function readLocations (rows: RawRow[], problems: RowProblem[]): LocationInput[] {

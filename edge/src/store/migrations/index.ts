@@ -7,6 +7,7 @@ import * as m005 from './005-tasks.js'
 import * as m006 from './006-outbox.js'
 import * as m007 from './007-phantom.js'
 import * as m008 from './008-receiving.js'
+import * as m009 from './009-orders.js'
 
 export interface Migration {
   version: number
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009]
