@@ -81,9 +81,9 @@ export class ServerOrders implements OrderSource {
   }
 }
 
-/** Whole cases of an approved proposal: a manager's modified quantity when there is one. */
+/** Whole cases of an approved proposal: the decided quantity (a manager's change) when there is one. */
 export function casesOf (p: Pick<OrderProposal, 'qty' | 'casePack' | 'decision'>): number {
-  const units = p.decision?.mode === 'manager' && p.decision.qty !== null && p.decision.qty !== undefined ? p.decision.qty : p.qty
+  const units = p.decision?.qty ?? p.qty
   if (!(p.casePack > 0)) throw new RangeError(`proposal with case pack ${p.casePack}`)
   return Math.max(0, Math.round(units / p.casePack))
 }
