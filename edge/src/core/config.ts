@@ -73,6 +73,8 @@ export interface EdgeConfig {
    * wake the handhelds.
    */
   storeHours: string
+  /** When the day's order proposals are made (cron, UTC). */
+  orderProposalsCron: string
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
   /** The phantom-inventory detector runs every this many minutes of the server clock. */
@@ -149,7 +151,8 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   countBudgetPerDay: { kind: 'int', default: 20, min: 0, max: 100_000, allowed: 'an integer 0-100000 (count tasks per day)' },
   phantomMinProbability: { kind: 'number', default: 0.5, min: 0, max: 1, allowed: 'a number 0-1 (probability the record is wrong)' },
   receivingCloseMin: { kind: 'int', default: 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
-  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' }
+  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' },
+  orderProposalsCron: { kind: 'cron', default: '0 21 * * *', allowed: 'a cron expression of 5 fields (minute hour day-of-month month day-of-week, UTC), or 6 with seconds first' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>

@@ -20,6 +20,7 @@ import type { PhantomService } from '../decisions/phantom/service.js'
 import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 import type { SalesStore } from '../store/sales.js'
+import type { OrderService } from '../decisions/orders/service.js'
 
 export interface Ports {
   http: number | null
@@ -53,6 +54,8 @@ export interface AppDeps {
   associates: Associates
   /** Daily sales per SKU (the forecast's history) and the demand calendar. */
   sales: SalesStore
+  /** Order proposals, their runs and decisions. */
+  orders: OrderService
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
   version: string
