@@ -21,6 +21,8 @@ import { lookupRoutes } from './http/routes/lookup.js'
 import { kpiRoutes } from './http/routes/kpis.js'
 import { phantomRoutes } from './http/routes/phantom.js'
 import { asnRoutes } from './http/routes/asns.js'
+import { policyRoutes } from './http/routes/policies.js'
+import { auditRoutes } from './http/routes/audit.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,14 +43,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'events', description: 'Event journal and dead letters' },
         { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' },
         { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' },
-        { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' }
+        { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' },
+        { name: 'governance', description: 'Policies (auto-approval thresholds, fallbacks) and the audit log' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, policyRoutes, auditRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

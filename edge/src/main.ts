@@ -39,6 +39,8 @@ import { FEATURE_COUNT, FEATURE_INDEX } from './scoring/spec.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
+import { AuditLog } from './store/audit.js'
+import { PolicyStore } from './decisions/governance/policy-store.js'
 import { loadFeatureBook } from './scoring/features/bootstrap.js'
 import type { FeatureBook } from './scoring/features/book.js'
 import { commitFeed } from './scoring/features/commit-feed.js'
@@ -79,6 +81,10 @@ export interface EdgeServer {
   receiving: ReceivingService
   /** Put-away tasks from stock at receiving locations. */
   putaways: PutawayDetector
+  /** Governance policies in force (policiesFile at start, PUT /api/v1/policies). */
+  policies: PolicyStore
+  /** The append-only audit log. */
+  audit: AuditLog
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -109,6 +115,12 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const registry = new DeviceRegistry(db, iso(clock))
     const catalog = new Catalog(db)
     const queries = new Queries(db)
+    // Governance before anything starts: a broken policies file stops start-up naming file and line.
+    const audit = new AuditLog(db, iso(clock), version)
+    const sealed = audit.seal() // rows written before the hash chain existed (migration 010) join it
+    if (sealed > 0) log.info({ rows: sealed }, 'audit log rows from before the hash chain sealed')
+    const policies = new PolicyStore({ db, audit, clock, log: log.child({ module: 'policies' }), storeFormat: config.storeFormat })
+    policies.loadFile(config.policiesFile, config.dataDir)
     const writer = await startJournalThread({ dataDir: config.dataDir, synchronous: config.dbSynchronous })
     undo.push(() => writer.close())
     const checkpointer = await startCheckpointer({ dataDir: config.dataDir, everyMs: 250 })
@@ -234,6 +246,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       receiving,
       associates,
       kpis,
+      policies,
+      audit,
       version,
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),
@@ -258,7 +272,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -322,7 +336,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, close }
 }
 
 /** The SKUs of a committed batch's events. */

@@ -87,7 +87,10 @@ export const Errors = {
   ASN_CONFLICT: spec('EDGE_ERR_ASN_CONFLICT', 409, 'an ASN with this id exists with other lines'),
   ASN_CLOSED: spec('EDGE_ERR_ASN_CLOSED', 409, 'the ASN is already closed'),
   ASN_INVALID: spec('EDGE_ERR_ASN_INVALID', 422, 'the ASN lines are invalid'),
-  REVIEW_DECISION: spec('EDGE_ERR_REVIEW_DECISION', 422, 'a review needs decision "accept", or "recount" with counts')
+  REVIEW_DECISION: spec('EDGE_ERR_REVIEW_DECISION', 422, 'a review needs decision "accept", or "recount" with counts'),
+
+  // governance: policy sets (a file at start-up, PUT /api/v1/policies); refused whole
+  POLICY_INVALID: spec('EDGE_ERR_POLICY_INVALID', 422, 'the policy set has errors; nothing was applied')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

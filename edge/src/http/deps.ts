@@ -19,6 +19,8 @@ import type { KpiService } from '../decisions/kpis/service.js'
 import type { PhantomService } from '../decisions/phantom/service.js'
 import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
+import type { AuditLog } from '../store/audit.js'
+import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
 export interface Ports {
   http: number | null
@@ -52,6 +54,10 @@ export interface AppDeps {
   associates: Associates
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
+  /** Governance policies in force, their versions, and what applies to a category. */
+  policies: PolicyStore
+  /** The append-only audit log of recommendations, decisions, overrides and policy changes. */
+  audit: AuditLog
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

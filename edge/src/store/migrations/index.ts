@@ -7,6 +7,7 @@ import * as m005 from './005-tasks.js'
 import * as m006 from './006-outbox.js'
 import * as m007 from './007-phantom.js'
 import * as m008 from './008-receiving.js'
+import * as m010 from './010-governance.js'
 
 export interface Migration {
   version: number
@@ -14,4 +15,5 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008]
+// 009 (orders) is the lead's and goes between m008 and m010 on merge.
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m010]
