@@ -21,6 +21,8 @@ import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 import type { SalesStore } from '../store/sales.js'
 import type { OrderService } from '../decisions/orders/service.js'
+import type { AuditLog } from '../store/audit.js'
+import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
 export interface Ports {
   http: number | null
@@ -58,6 +60,10 @@ export interface AppDeps {
   orders: OrderService
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
+  /** Governance policies in force, their versions, and what applies to a category. */
+  policies: PolicyStore
+  /** The append-only audit log of recommendations, decisions, overrides and policy changes. */
+  audit: AuditLog
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

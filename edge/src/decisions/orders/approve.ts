@@ -3,7 +3,7 @@
 
 import type { OutboxRows } from '../../store/outbox-rows.js'
 import type { Proposal, ProposalStore } from '../../store/proposals.js'
-import type { AuditSink } from './ports.js'
+import type { AuditSink, Versions } from './ports.js'
 
 export interface ApproveDeps { proposals: ProposalStore, outbox: OutboxRows, audit: AuditSink }
 
@@ -15,7 +15,7 @@ export interface Approval {
   qty: number
   at: string
   kind: 'proposal.auto_approved' | 'proposal.approved' | 'proposal.modified'
-  versions: Record<string, unknown>
+  versions: Versions
 }
 
 /** False when the proposal was no longer pending (nothing written then). */

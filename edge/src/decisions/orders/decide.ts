@@ -7,12 +7,13 @@ import { EdgeError, Errors } from '../../core/errors.js'
 import type { Proposal } from '../../store/proposals.js'
 import type { Database } from '../../store/db.js'
 import { approveInTx, type ApproveDeps } from './approve.js'
+import type { Versions } from './ports.js'
 
 export interface DecideDeps extends ApproveDeps {
   db: Database
   now: () => string
   maxQty: number
-  versions: () => Record<string, unknown>
+  versions: () => Versions
 }
 
 export interface DecisionInput {

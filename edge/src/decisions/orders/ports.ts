@@ -2,6 +2,8 @@
 // the audit log, and where the store's stale inputs are read. Kept as small interfaces so the
 // proposal logic is tested with real stores and no knowledge of how policies are kept.
 
+import type { AuditEntry } from '../../store/audit.js'
+
 /** The governance rules one proposal is held to (the effective policy for its category and the store's format). */
 export interface OrderPolicy {
   policyId: string
@@ -30,18 +32,12 @@ export interface PolicySource {
   resolve (category: string | null): OrderPolicy
 }
 
-export interface AuditRecord {
-  kind: string
-  actor: string
-  subject: string
-  reason?: string | null
-  inputs?: unknown
-  versions?: Record<string, unknown>
-}
+/** Versions an audit row carries (model, policy, forecast method); the server's is added by the log. */
+export type Versions = Record<string, string | number | null>
 
 /** Appends inside the caller's transaction: the decision, its audit row and its outbox row commit together. */
 export interface AuditSink {
-  append (e: AuditRecord): void
+  append (e: AuditEntry): unknown
 }
 
 /** Why the shelf-risk model stands down (no model, calibration drift), or null while it acts. */

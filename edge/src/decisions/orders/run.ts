@@ -18,7 +18,7 @@ import { approveInTx } from './approve.js'
 import { orderUpTo } from './order-up-to.js'
 import { isOrderDay, reviewDays } from './order-days.js'
 import { hoursOf, onShift } from '../tasks/offer.js'
-import type { AuditSink, ModelFallback, OrderPolicy, PolicySource } from './ports.js'
+import type { AuditSink, ModelFallback, OrderPolicy, PolicySource, Versions } from './ports.js'
 
 /** Days of sales history the forecast reads (it weighs the recent ones most). */
 export const HISTORY_DAYS = 728
@@ -44,7 +44,7 @@ export interface RunDeps {
   phantom: () => Map<string, number>
   modelFallback: ModelFallback
   /** Versions every audit row carries (server, model). */
-  versions: () => Record<string, unknown>
+  versions: () => Versions
   /** Opening hours, config storeHours: the sales feed is silent by nature while the store is closed. */
   storeHours: string
   clock: Clock
@@ -211,7 +211,7 @@ function policyVersion (p: OrderPolicy): string {
 }
 
 /** A pending proposal a later run found nothing to order for: expired with the reason. */
-function withdraw (d: RunDeps, id: number, sku: string, now: string, versions: Record<string, unknown>): void {
+function withdraw (d: RunDeps, id: number, sku: string, now: string, versions: Versions): void {
   if (!d.proposals.decide(id, 'expired', { at: now, by: 'system', mode: null, reason: 'a later run found nothing to order', qty: null })) return
   d.audit.append({ kind: 'proposal.withdrawn', actor: 'system', subject: `proposal:${id}`, reason: 'a later run found nothing to order', inputs: { sku }, versions })
 }

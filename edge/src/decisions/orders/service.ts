@@ -12,7 +12,7 @@ import { OutboxRows } from '../../store/outbox-rows.js'
 import { ProposalStore, type Proposal, type ProposalFilter } from '../../store/proposals.js'
 import type { SalesStore } from '../../store/sales.js'
 import { decide, expireDue, type Action, type DecideDeps, type DecisionInput } from './decide.js'
-import type { AuditSink, ModelFallback, PolicySource } from './ports.js'
+import type { AuditSink, ModelFallback, PolicySource, Versions } from './ports.js'
 import { runProposals, type RunDeps, type RunSummary } from './run.js'
 
 export interface OrderServiceOptions {
@@ -25,7 +25,7 @@ export interface OrderServiceOptions {
   kindOf: (location: string) => LocationKind | undefined
   phantom: () => Map<string, number>
   modelFallback: ModelFallback
-  versions: () => Record<string, unknown>
+  versions: () => Versions
   clock: Clock
   scheduler: Scheduler
   log: Log
