@@ -22,6 +22,9 @@ import { kpiRoutes } from './http/routes/kpis.js'
 import { phantomRoutes } from './http/routes/phantom.js'
 import { asnRoutes } from './http/routes/asns.js'
 import { salesRoutes } from './http/routes/sales.js'
+import { orderProposalRoutes } from './http/routes/order-proposals.js'
+import { policyRoutes } from './http/routes/policies.js'
+import { auditRoutes } from './http/routes/audit.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -43,14 +46,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'risk', description: 'Shelf-risk scores, the models behind them and their monitoring' },
         { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' },
         { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' },
-        { name: 'orders', description: 'Demand history, order proposals and their decisions' }
+        { name: 'orders', description: 'Demand history, order proposals and their decisions' },
+        { name: 'governance', description: 'Policies (auto-approval thresholds, fallbacks) and the audit log' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, policyRoutes, auditRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -33,6 +33,7 @@ import { TaskPush } from './decisions/tasks/push.js'
 import { KpiService } from './decisions/kpis/service.js'
 import { PhantomService } from './decisions/phantom/service.js'
 import { PutawayDetector } from './decisions/putaway-detector.js'
+import { OrderService } from './decisions/orders/service.js'
 import { SalesStore } from './store/sales.js'
 import { ReceivingService } from './decisions/receiving/service.js'
 import type { CommittedEntry } from './ingest/commit-queue.js'
@@ -40,6 +41,8 @@ import { FEATURE_COUNT, FEATURE_INDEX } from './scoring/spec.js'
 import { startJournalThread, type JournalWriter } from './store/journal-thread.js'
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js'
 import { Queries } from './store/queries.js'
+import { AuditLog } from './store/audit.js'
+import { PolicyStore } from './decisions/governance/policy-store.js'
 import { loadFeatureBook } from './scoring/features/bootstrap.js'
 import type { FeatureBook } from './scoring/features/book.js'
 import { commitFeed } from './scoring/features/commit-feed.js'
@@ -80,6 +83,10 @@ export interface EdgeServer {
   receiving: ReceivingService
   /** Put-away tasks from stock at receiving locations. */
   putaways: PutawayDetector
+  /** Governance policies in force (policiesFile at start, PUT /api/v1/policies). */
+  policies: PolicyStore
+  /** The append-only audit log. */
+  audit: AuditLog
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -110,6 +117,12 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     const registry = new DeviceRegistry(db, iso(clock))
     const catalog = new Catalog(db)
     const queries = new Queries(db)
+    // Governance before anything starts: a broken policies file stops start-up naming file and line.
+    const audit = new AuditLog(db, iso(clock), version)
+    const sealed = audit.seal() // rows written before the hash chain existed (migration 010) join it
+    if (sealed > 0) log.info({ rows: sealed }, 'audit log rows from before the hash chain sealed')
+    const policies = new PolicyStore({ db, audit, clock, log: log.child({ module: 'policies' }), storeFormat: config.storeFormat })
+    policies.loadFile(config.policiesFile, config.dataDir)
     const writer = await startJournalThread({ dataDir: config.dataDir, synchronous: config.dbSynchronous })
     undo.push(() => writer.close())
     const checkpointer = await startCheckpointer({ dataDir: config.dataDir, everyMs: 250 })
@@ -218,6 +231,24 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     // Each committed task change goes to the handhelds that should know, over MQTT.
     const push = new TaskPush({ publish: (id, m) => broker.publishTasks(id, m), signedIn: () => associates.signedIn(), zoneOf: (id) => catalog.location(id)?.zone, now: () => clock.now(), log: log.child({ module: 'task-push' }) })
     tasks.store.onChange(push.onChange)
+    // Order proposals on the server scheduler (orderProposalsCron) and on demand, held to the governance policies.
+    const orders = new OrderService({
+      config,
+      db,
+      sales,
+      audit,
+      policies: { resolve: (category) => policies.resolve(category) },
+      items: () => catalog.allItems(),
+      kindOf: (id) => catalog.location(id)?.kind,
+      phantom: () => new Map(phantom.suspects(0, Number.MAX_SAFE_INTEGER).map((s) => [`${s.sku}\u0000${s.location}`, s.probability])),
+      modelFallback: () => modelFallbackOf(risk),
+      versions: () => ({ model: risk.slots.active?.model.version ?? null }),
+      clock,
+      scheduler: time.scheduler,
+      log: log.child({ module: 'orders' })
+    })
+    orders.start()
+    undo.push(() => orders.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
     const kpis = new KpiService({ db, clock, phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()) })
     const app = await buildApp({
@@ -240,7 +271,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       receiving,
       associates,
       sales,
+      orders,
       kpis,
+      policies,
+      audit,
       version,
       ports: () => ports,
       serialHealth: () => serial.map((s) => s.health()),
@@ -265,7 +299,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -329,7 +363,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, close }
 }
 
 /** The SKUs of a committed batch's events. */
@@ -393,4 +427,16 @@ function serialReaders (config: EdgeConfig, d: SerialDeps): SerialReader[] {
 function withTimeout (p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout
   return Promise.race([p, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms) })]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Why the shelf-risk model stands down, for the order proposals' fallback: calibration drift, or a
+ * configured model that failed to load. Rules by choice (riskModelPath "none") is not a fallback.
+ */
+function modelFallbackOf (risk: RiskService): string | null {
+  const g = risk.governance()
+  if (g.drift !== null) return `calibration drift: ${g.drift}`
+  const p = risk.slots.problem
+  if (risk.slots.active === null && p !== null && p.path !== null) return `${p.reason}: ${p.detail}`
+  return null
 }

@@ -73,6 +73,8 @@ export interface EdgeConfig {
    * wake the handhelds.
    */
   storeHours: string
+  /** When the day's order proposals are made (cron, UTC). */
+  orderProposalsCron: string
   /** How long an associate's sign-in token lasts, minutes (a shift and a bit). */
   associateTokenTtlMin: number
   /** The phantom-inventory detector runs every this many minutes of the server clock. */
@@ -85,6 +87,10 @@ export interface EdgeConfig {
   receivingCloseMin: number
   /** Received stock should be put away within this many hours: the deadline of a backroom-bound put-away. */
   receivingDwellMaxH: number
+  /** Governance policies (YAML), read at start: '' = <dataDir>/policies.yaml when present, else the stored or built-in set. */
+  policiesFile: string
+  /** This store's format (policies may match on it): 'standard', 'neighborhood', 'supercenter', ... */
+  storeFormat: string
 }
 
 export interface SerialPortConfig {
@@ -149,7 +155,10 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   countBudgetPerDay: { kind: 'int', default: 20, min: 0, max: 100_000, allowed: 'an integer 0-100000 (count tasks per day)' },
   phantomMinProbability: { kind: 'number', default: 0.5, min: 0, max: 1, allowed: 'a number 0-1 (probability the record is wrong)' },
   receivingCloseMin: { kind: 'int', default: 60, min: 1, max: 7 * 24 * 60, allowed: 'an integer 1-10080 (minutes)' },
-  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' }
+  receivingDwellMaxH: { kind: 'number', default: 4, min: 0.1, max: 24 * 7, allowed: 'a number 0.1-168 (hours)' },
+  orderProposalsCron: { kind: 'cron', default: '0 21 * * *', allowed: 'a cron expression of 5 fields (minute hour day-of-month month day-of-week, UTC), or 6 with seconds first' },
+  policiesFile: { kind: 'string', default: '', allowed: 'a path to a policies YAML file, or empty (= <dataDir>/policies.yaml when present)' },
+  storeFormat: { kind: 'string', default: 'standard', pattern: /^[A-Za-z0-9_.-]{1,64}$/, allowed: '1-64 letters, digits, _ . or - (the store format policies match on)' }
 }
 
 export const CONFIG_KEYS = Object.keys(KEYS) as Array<keyof EdgeConfig>
@@ -172,7 +181,7 @@ function coerce (key: string, spec: KeySpec, raw: unknown, origin: string, fromE
       if (typeof raw !== 'string') bad()
       const s = raw as string
       if (spec.pattern && !spec.pattern.test(s)) bad()
-      if (key !== 'profilesDir' && key !== 'riskModelPath' && s.length === 0) bad()
+      if (key !== 'profilesDir' && key !== 'riskModelPath' && key !== 'policiesFile' && s.length === 0) bad()
       return s
     }
     case 'cron': {
@@ -296,6 +305,7 @@ export function resolvePaths (config: EdgeConfig, shippedProfilesDir: string): E
     ...config,
     dataDir: resolve(config.dataDir),
     profilesDir: config.profilesDir === '' ? shippedProfilesDir : resolve(config.profilesDir),
-    riskModelPath: config.riskModelPath === '' || config.riskModelPath === 'none' ? config.riskModelPath : resolve(config.riskModelPath)
+    riskModelPath: config.riskModelPath === '' || config.riskModelPath === 'none' ? config.riskModelPath : resolve(config.riskModelPath),
+    policiesFile: config.policiesFile === '' ? '' : resolve(config.policiesFile)
   }
 }

@@ -95,7 +95,9 @@ export const Errors = {
   PROPOSAL_DECIDED: spec('EDGE_ERR_PROPOSAL_DECIDED', 409, 'the order proposal was already decided'),
   PROPOSAL_EXPIRED: spec('EDGE_ERR_PROPOSAL_EXPIRED', 409, 'the order proposal has expired; run the proposals again for a fresh one'),
   PROPOSAL_CONFLICT: spec('EDGE_ERR_PROPOSAL_CONFLICT', 409, 'the order proposal changed since you read it'),
-  ORDER_QTY: spec('EDGE_ERR_ORDER_QTY', 422, 'order quantity is not whole cases, negative or absurd')
+  ORDER_QTY: spec('EDGE_ERR_ORDER_QTY', 422, 'order quantity is not whole cases, negative or absurd'),
+  // governance: policy sets (a file at start-up, PUT /api/v1/policies); refused whole
+  POLICY_INVALID: spec('EDGE_ERR_POLICY_INVALID', 422, 'the policy set has errors; nothing was applied')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

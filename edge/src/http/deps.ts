@@ -20,6 +20,9 @@ import type { PhantomService } from '../decisions/phantom/service.js'
 import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 import type { SalesStore } from '../store/sales.js'
+import type { OrderService } from '../decisions/orders/service.js'
+import type { AuditLog } from '../store/audit.js'
+import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
 export interface Ports {
   http: number | null
@@ -53,8 +56,14 @@ export interface AppDeps {
   associates: Associates
   /** Daily sales per SKU (the forecast's history) and the demand calendar. */
   sales: SalesStore
+  /** Order proposals, their runs and decisions. */
+  orders: OrderService
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
+  /** Governance policies in force, their versions, and what applies to a category. */
+  policies: PolicyStore
+  /** The append-only audit log of recommendations, decisions, overrides and policy changes. */
+  audit: AuditLog
   version: string
   /** Bound ports, known after listen. */
   ports: () => Ports

@@ -125,6 +125,8 @@ export class Catalog {
   }
 
   item (sku: string): Item | undefined { return this.items.get(sku) }
+  /** Every item of the master, in no set order. */
+  allItems (): IterableIterator<Item> { return this.items.values() }
   skuForGtin (gtin: string): string | undefined { return this.gtins.get(gtin) }
   location (id: string): Location | undefined { return this.locations.get(id) }
   get itemCount (): number { return this.items.size }

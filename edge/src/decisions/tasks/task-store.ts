@@ -7,6 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Clock } from '../../core/clock.js'
 import { EdgeError, Errors } from '../../core/errors.js'
+import { AuditLog } from '../../store/audit.js'
 import { TaskChanges, type TaskChangeListener } from './changes.js'
 import { LIVE_UNIQUE_KINDS, toTask, type Task, type TaskDraft, type TaskKind, type TaskRow, type TaskState } from './types.js'
 
@@ -22,9 +23,12 @@ export interface TaskFilter {
 export class TaskStore {
   /** Every write below records its change here; listeners hear of it after the commit (changes.ts). */
   readonly changes: TaskChanges
+  /** Task overrides and sweeps go to the one audit log (hash-chained, store/audit.ts). */
+  private readonly auditLog: AuditLog
 
   constructor (private readonly db: Database, private readonly clock: Clock) {
     this.changes = new TaskChanges(db)
+    this.auditLog = new AuditLog(db, () => this.now())
   }
 
   /** Calls `fn` after each task write commits (created, updated in place, claimed, ..., cancelled); returns an unsubscribe. */
@@ -170,9 +174,8 @@ export class TaskStore {
     return ids
   }
 
-  /** One row of the audit log (migration 004) about a task. */
+  /** One row of the audit log about a task (in the caller's transaction). */
   audit (actor: string, action: string, taskId: number, detail: Record<string, unknown>): void {
-    this.db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.now(), actor, action, `task:${taskId}`, JSON.stringify(detail))
+    this.auditLog.append({ kind: action, actor, subject: `task:${taskId}`, inputs: detail })
   }
 }

@@ -2,6 +2,7 @@
 // Both change on an operator's call or at start, a handful of times a year: written on the main
 // connection, each change in one transaction with its audit line.
 
+import { AuditLog } from '../../store/audit.js'
 import type { Database } from '../../store/db.js'
 
 export type ModelRole = 'active' | 'candidate' | 'retired'
@@ -31,7 +32,12 @@ const fromRow = (r: Row): RegistryRow => ({
 export interface AuditEntry { id: number, at: string, actor: string, action: string, subject: string | null, detail: Record<string, unknown> }
 
 export class ModelRegistry {
-  constructor (private readonly db: Database, private readonly now: () => string) {}
+  /** The one audit log (hash-chained since migration 010). */
+  private readonly log: AuditLog
+
+  constructor (private readonly db: Database, private readonly now: () => string) {
+    this.log = new AuditLog(db, now)
+  }
 
   role (role: ModelRole): RegistryRow | null {
     const r = this.db.prepare("SELECT * FROM model_registry WHERE name = 'shelf-risk' AND role = ? ORDER BY id DESC LIMIT 1").get(role) as Row | undefined
@@ -53,8 +59,7 @@ export class ModelRegistry {
   change<T> (audit: { actor: string, action: string, subject: string | null, detail: Record<string, unknown> }, fn: () => T): T {
     return this.db.transaction(() => {
       const out = fn()
-      this.db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(this.now(), audit.actor, audit.action, audit.subject, JSON.stringify(audit.detail))
+      this.log.append({ kind: audit.action, actor: audit.actor, subject: audit.subject, inputs: audit.detail })
       return out
     })()
   }
@@ -83,7 +88,7 @@ export class ModelRegistry {
     const args: unknown[] = []
     if (opts.action) { where.push('action LIKE ?'); args.push(`${opts.action}%`) }
     if (opts.subject) { where.push('subject = ?'); args.push(opts.subject) }
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+    const rows = this.db.prepare(`SELECT id, at, actor, action, subject, detail FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
       .all(...args, opts.limit ?? 50) as Array<{ id: number, at: string, actor: string, action: string, subject: string | null, detail: string }>
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))
   }

@@ -1,0 +1,92 @@
+// The order proposals the composition root builds: a run on the server scheduler (config
+// orderProposalsCron, so it follows the simulated clock too) and on demand, the expiry sweep, and
+// what the API reads and decides. Runs never overlap: one asked for while another runs waits for it.
+
+import type { Clock } from '../../core/clock.js'
+import type { EdgeConfig } from '../../core/config.js'
+import type { Log } from '../../core/log.js'
+import type { Scheduler } from '../../core/scheduler.js'
+import type { Item, LocationKind } from '../../store/catalog.js'
+import type { Database } from '../../store/db.js'
+import { OutboxRows } from '../../store/outbox-rows.js'
+import { ProposalStore, type Proposal, type ProposalFilter } from '../../store/proposals.js'
+import type { SalesStore } from '../../store/sales.js'
+import { decide, expireDue, type Action, type DecideDeps, type DecisionInput } from './decide.js'
+import type { AuditSink, ModelFallback, PolicySource, Versions } from './ports.js'
+import { runProposals, type RunDeps, type RunSummary } from './run.js'
+
+export interface OrderServiceOptions {
+  config: Pick<EdgeConfig, 'orderProposalsCron' | 'maxQty' | 'storeHours'>
+  db: Database
+  sales: SalesStore
+  audit: AuditSink
+  policies: PolicySource
+  items: () => Iterable<Item>
+  kindOf: (location: string) => LocationKind | undefined
+  phantom: () => Map<string, number>
+  modelFallback: ModelFallback
+  versions: () => Versions
+  clock: Clock
+  scheduler: Scheduler
+  log: Log
+}
+
+/** How often overdue pending proposals are expired, milliseconds of the server clock. */
+const EXPIRE_EVERY_MS = 5 * 60_000
+
+export class OrderService {
+  readonly proposals: ProposalStore
+  private readonly runDeps: RunDeps
+  private readonly decideDeps: DecideDeps
+  private running: Promise<RunSummary> | null = null
+  private readonly cancels: Array<() => void> = []
+  lastRun: RunSummary | null = null
+
+  constructor (private readonly o: OrderServiceOptions) {
+    this.proposals = new ProposalStore(o.db)
+    const now = (): string => new Date(o.clock.now()).toISOString()
+    const outbox = new OutboxRows(o.db, now)
+    this.runDeps = { db: o.db, sales: o.sales, proposals: this.proposals, outbox, audit: o.audit, policies: o.policies, items: o.items, kindOf: o.kindOf, phantom: o.phantom, modelFallback: o.modelFallback, versions: o.versions, storeHours: o.config.storeHours, clock: o.clock, log: o.log }
+    this.decideDeps = { db: o.db, proposals: this.proposals, outbox, audit: o.audit, now, maxQty: o.config.maxQty, versions: o.versions }
+  }
+
+  start (): void {
+    this.cancels.push(this.o.scheduler.cron('order-proposals', this.o.config.orderProposalsCron, async () => { await this.run() }))
+    this.cancels.push(this.o.scheduler.every('order-proposals-expiry', EXPIRE_EVERY_MS, () => { this.expire() }))
+  }
+
+  stop (): void {
+    for (const c of this.cancels.splice(0)) c()
+  }
+
+  /** Makes or refreshes today's proposals; a run asked for while one runs starts after it. */
+  async run (): Promise<RunSummary> {
+    while (this.running !== null) await this.running.catch(() => {})
+    const p = runProposals(this.runDeps)
+    this.running = p
+    try {
+      this.lastRun = await p
+      return this.lastRun
+    } finally {
+      this.running = null
+    }
+  }
+
+  expire (): number {
+    const n = expireDue(this.decideDeps)
+    if (n > 0) this.o.log.info({ expired: n }, 'order proposals expired undecided')
+    return n
+  }
+
+  list (f: ProposalFilter): Proposal[] {
+    return this.proposals.list(f)
+  }
+
+  get (id: number): Proposal | undefined {
+    return this.proposals.get(id)
+  }
+
+  decide (id: number, action: Action, input: DecisionInput & { qty?: number }): Proposal {
+    return decide(this.decideDeps, id, action, input)
+  }
+}
