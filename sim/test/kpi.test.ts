@@ -150,6 +150,15 @@ t.test('days of supply: all the truth stock over mean daily demand, averaged ove
   t.throws(() => k.dayEnd(1, []), /day 1 ended out of order/)
 })
 
+t.test('store days of supply: the store\'s units over its daily demand, so a slow mover\'s case does not swamp it', async (t) => {
+  const k = new KpiRecorder({ skus: [sku('FAST', { meanDaily: 10 }), sku('SLOW', { meanDaily: 0.2 })], tickMinutes: 5 })
+  k.dayEnd(0, [truth('FAST', 20), truth('SLOW', 12)]) // 2 and 60 days each
+  k.dayEnd(1, [truth('FAST', 40, { backroom: 11 }), truth('SLOW', 0)]) // 5.1 and 0 days
+  const r = k.result()
+  t.equal(r.daysOfSupplyMean, (2 + 60 + 5.1 + 0) / 4, 'the SKU mean')
+  t.equal(r.daysOfSupplyStore, (32 / 10.2 + 51 / 10.2) / 2, 'the store: units / daily demand, mean over days')
+})
+
 t.test('labor adds up by kind; fill labor per unit shelved; orders counted', async (t) => {
   const k = recorder('A')
   const task = { sku: 'A', startedAt: at(0), endedAt: at(10), unitsShelved: 0 }

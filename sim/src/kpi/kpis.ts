@@ -64,6 +64,12 @@ export interface Kpis {
   exceptionResolutionHoursMean: number
   /** Truth units / mean daily demand at each day's end, days, mean over SKU-days. */
   daysOfSupplyMean: number
+  /**
+   * The store's units on hand / its daily demand at each day's end, mean over days: the usual
+   * inventory figure, weighted by volume (the SKU mean above is dominated by slow movers, whose
+   * one case is weeks of supply).
+   */
+  daysOfSupplyStore: number
   orders: number
   unitsOrdered: number
   /** Cartons (cases) that reached the dock. */
@@ -139,7 +145,8 @@ export const KPI_META: Readonly<Record<KpiKey, KpiMeta>> = {
   exceptionsResolved: { label: 'Exceptions resolved', unit: 'exceptions', better: 'higher' },
   exceptionResolutionHoursMean: { label: 'Exception resolution time', unit: 'h', better: 'lower' },
   // Too little runs out, too much ties up money: judged next to availability, not alone.
-  daysOfSupplyMean: { label: 'Days of supply', unit: 'days', better: 'none' },
+  daysOfSupplyMean: { label: 'Days of supply, mean over SKUs', unit: 'days', better: 'none' },
+  daysOfSupplyStore: { label: 'Days of supply, store (units / daily demand)', unit: 'days', better: 'none' },
   orders: { label: 'Orders placed', unit: 'orders', better: 'none' },
   unitsOrdered: { label: 'Units ordered', unit: 'units', better: 'none' },
   casesReceived: { label: 'Cases received', unit: 'cases', better: 'none' },

@@ -50,6 +50,8 @@ export class KpiRecorder {
   private readonly exceptions: OpenExceptions
   private snapshots = 0; private accuracySum = 0; private accuracyEnd = 0; private lastSnapshot = NaN
   private supplyDaysSum = 0; private supplyDaysN = 0
+  /** Per ended day: the store's units on hand over its daily demand, summed; and the days. */
+  private storeSupplyDaysSum = 0; private storeSupplyDays = 0
   private orders = 0; private unitsOrdered = 0
   private orderReviewMin = 0; private casesReceived = 0
   private readonly laborWeek = new WeekLoad()
@@ -196,12 +198,21 @@ export class KpiRecorder {
       this.casesWeek.dayEnded(dayStart)
     }
     let pos = 0
+    let units = 0
+    let demand = 0
     for (const v of truth) {
       const meanDaily = this.skus[this.at(v.sku, pos++)].meanDaily
       if (meanDaily > 0) {
-        this.supplyDaysSum += (v.shelf + v.backroom + v.misplaced + v.receiving) / meanDaily
+        const onHand = v.shelf + v.backroom + v.misplaced + v.receiving
+        this.supplyDaysSum += onHand / meanDaily
         this.supplyDaysN++
+        units += onHand
+        demand += meanDaily
       }
+    }
+    if (demand > 0) {
+      this.storeSupplyDaysSum += units / demand
+      this.storeSupplyDays++
     }
   }
 
@@ -252,6 +263,7 @@ export class KpiRecorder {
       exceptionsResolved: this.exceptions.resolved,
       exceptionResolutionHoursMean: this.exceptions.resolved === 0 ? 0 : this.exceptions.resolutionMs / this.exceptions.resolved / HOUR,
       daysOfSupplyMean: this.supplyDaysN === 0 ? 0 : this.supplyDaysSum / this.supplyDaysN,
+      daysOfSupplyStore: this.storeSupplyDays === 0 ? 0 : this.storeSupplyDaysSum / this.storeSupplyDays,
       orders: this.orders,
       unitsOrdered: this.unitsOrdered,
       casesReceived: this.casesReceived,
