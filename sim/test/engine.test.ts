@@ -64,3 +64,30 @@ t.test('a storm multiplies demand on its categories and days only', async (t) =>
   const storm = await traditional({ ...base, rates: ZERO_RATES, spikes: [{ categories: ['FOODS'], fromDay: 1, toDay: 3, factor: 3 }] }, true)
   t.ok(storm.kpis.salesUnits + storm.kpis.lostSalesUnits > (calm.kpis.salesUnits + calm.kpis.lostSalesUnits) * 1.3)
 })
+
+t.test('a delivery\'s ASN has one line per item, however many orders of it arrive together', async (t) => {
+  // Ordering every item every day with half the deliveries late: orders of the same item meet at the dock.
+  const o = { ...base, rates: { ...ZERO_RATES, lateDeliveryPct: 50 }, days: 8 }
+  const setup = setUp(data, o)
+  const devices = new NoDevices([])
+  const policy = new TraditionalPolicy(setup.layout, (s) => setup.initial[s.index].shelf + setup.initial[s.index].backroom, devices)
+  policy.orders = async () => setup.layout.skus.map((s) => ({ sku: s.sku, cases: 1 }))
+  const delivery = policy.delivery.bind(policy)
+  let lines = 0
+  let merged = 0
+  const problems: string[] = []
+  policy.delivery = (now, d, queue) => {
+    const skus = d.asn.map((l) => l.sku)
+    if (new Set(skus).size !== skus.length) problems.push(`${d.id}: an item listed twice`)
+    for (const l of d.asn) {
+      const cartons = d.cartons.filter((c) => c.sku === l.sku).length
+      if (cartons !== l.cases) problems.push(`${d.id} ${l.sku}: ${l.cases} cases on the ASN, ${cartons} cartons`)
+      lines++
+      if (l.cases > 1) merged++
+    }
+    delivery(now, d, queue)
+  }
+  await runStore(o, { setup, policy, devices })
+  t.same(problems, [])
+  t.ok(lines > 0 && merged > 0, `${merged} of ${lines} lines carry more than one order`)
+})

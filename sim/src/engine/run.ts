@@ -152,7 +152,10 @@ class Engine {
     const d: Delivery = { id: `DLV-${now.day + 1}-${arriving[0].id}`, arrivedAt: now.t, asn: [], cartons: [] }
     for (const order of arriving) {
       const s = this.bySku.get(order.sku)!
-      d.asn.push({ sku: s.sku, cases: order.cases, units: order.cases * s.casePack })
+      // One ASN line per item: a late order arriving with today's adds to its line.
+      const line = d.asn.find((l) => l.sku === s.sku)
+      if (line) { line.cases += order.cases; line.units += order.cases * s.casePack }
+      else d.asn.push({ sku: s.sku, cases: order.cases, units: order.cases * s.casePack })
       let cases = order.cases
       let wrong: SimSku | null = null
       if (this.errorRng.chance(this.o.rates.receivingErrorPct / 100)) {
