@@ -3,8 +3,8 @@
 // cost), approve most, and when a line is far from what they would have ordered by gut (the
 // store's old min-max quantity, which the proposal carries as `minMax.qty`) they sometimes pull it
 // halfway back toward their gut, more often when the server itself says it is unsure; when their
-// gut says no case is due at all, that pull is a rejection, with the reason. Seeded per day, so the
-// same seed gives the same decisions.
+// gut says no case is due at all they rarely reject it outright (with the reason), and let the
+// rest through. Seeded per day, so the same seed gives the same decisions.
 
 import { Rng } from '../rng.js'
 
@@ -37,11 +37,14 @@ export interface ManagerOptions {
    * the larger of the two.
    */
   farShare: number
-  /** Chance the manager acts on a far line. */
+  /** Chance the manager changes a far line. */
   interveneP: number
   /** ... when the server says it is unsure (confidence below lowConfidence, or a fallback). */
   interveneUnsureP: number
   lowConfidence: number
+  /** Chance the manager rejects a line their gut says is not due at all (and when unsure). */
+  rejectP: number
+  rejectUnsureP: number
 }
 
 export const MANAGER_DEFAULTS: ManagerOptions = {
@@ -50,7 +53,9 @@ export const MANAGER_DEFAULTS: ManagerOptions = {
   farShare: 0.5,
   interveneP: 0.3,
   interveneUnsureP: 0.6,
-  lowConfidence: 0.5
+  lowConfidence: 0.5,
+  rejectP: 0.1,
+  rejectUnsureP: 0.2
 }
 
 export class StoreManager {
@@ -74,9 +79,12 @@ export class StoreManager {
     const draw = rng.next()
     if (!far) return { id: p.id, action: 'approve' }
     const unsure = p.fallback || p.confidence < o.lowConfidence
+    // Gut says no case at all is due: nothing to meet halfway, only to reject (rarely).
+    if (gut < p.casePack / 2) {
+      if (draw >= (unsure ? o.rejectUnsureP : o.rejectP)) return { id: p.id, action: 'approve' }
+      return { id: p.id, action: 'reject', reason: `not due by my min-max (it would order ${gut}), ${p.qty} proposed` }
+    }
     if (draw >= (unsure ? o.interveneUnsureP : o.interveneP)) return { id: p.id, action: 'approve' }
-    // Gut says no case at all is due: nothing to meet halfway.
-    if (gut < p.casePack / 2) return { id: p.id, action: 'reject', reason: `not due by my min-max (it would order ${gut}), ${p.qty} proposed` }
     // Halfway toward gut, in whole cases.
     const cases = Math.max(1, Math.round((p.qty + gut) / 2 / p.casePack))
     const qty = cases * p.casePack
