@@ -12,8 +12,8 @@ import type { OutboxRows } from '../../store/outbox-rows.js'
 import type { ProposalStore } from '../../store/proposals.js'
 import { addDays, daysBetween, dayOf, type SalesStore } from '../../store/sales.js'
 import { forecast, type DayFlags, type Forecast } from './forecast/index.js'
-import { deviationPct, reviewReasons, usualOrder } from './govern.js'
-import { minMax, minMaxCycleOrder } from './min-max.js'
+import { cycleNeed, deviationPct, reviewReasons, usualOrder } from './govern.js'
+import { minMax } from './min-max.js'
 import { approveInTx } from './approve.js'
 import { orderUpTo } from './order-up-to.js'
 import { isOrderDay, reviewDays } from './order-days.js'
@@ -148,8 +148,8 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
         }
         const unitCost = item.unitCost ?? item.unitPrice
         const value = unitCost === null ? null : Math.round(qty * unitCost * 100) / 100
-        const usual = usualOrder(lastApproved.get(item.sku), minMaxCycleOrder(mm, item.casePack))
-        const dev = deviationPct(qty, usual)
+        const usual = usualOrder(lastApproved.get(item.sku), cycleNeed(meanOf(hist), review, item.casePack))
+        const dev = deviationPct(qty, usual, item.casePack)
         const reasons = reviewReasons({ qty, value, confidence: f.confidence, deviationPct: dev, stale }, policy)
         const reasoning = {
           forecast: forecastSummary(f),
