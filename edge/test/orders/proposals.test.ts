@@ -97,6 +97,8 @@ t.test('outside the policy a manager decides: approve, modify with a reason, rej
   t.same((await auditOf(server, `proposal:${c.id}`)).map((e) => e.kind), ['proposal.recommended', 'proposal.rejected'])
   const csv = await server.app.inject({ url: '/api/v1/audit?kind=proposal.*&format=csv' })
   t.match(csv.body, /proposal\.modified/)
+  const kpis = await call(server, 'GET', '/api/v1/kpis?hours=24')
+  t.match(kpis.body.orderProposals, { made: 3, autoApproved: 0, managerApproved: 1, modified: 1, rejected: 1, autoApprovedPct: 0, overridePct: 66.7 })
 })
 
 t.test('an undecided proposal expires and cannot be approved after', async (t) => {
