@@ -15,6 +15,7 @@ import { AuditLog } from '../edge/src/store/audit.js'
 import { Catalog } from '../edge/src/store/catalog.js'
 import { openDatabase } from '../edge/src/store/db.js'
 import { importMasterData } from '../edge/src/store/import/index.js'
+import { ForecastLog } from '../edge/src/store/forecast-log.js'
 import { OutboxRows } from '../edge/src/store/outbox-rows.js'
 import { ProposalStore } from '../edge/src/store/proposals.js'
 import { addDays, SalesStore } from '../edge/src/store/sales.js'
@@ -115,6 +116,7 @@ await runBench<Results>({
       db,
       sales,
       proposals: new ProposalStore(db),
+      forecasts: new ForecastLog(db),
       outbox: new OutboxRows(db, iso),
       audit,
       policies: { resolve: (c: string | null) => policies.resolve(c) },

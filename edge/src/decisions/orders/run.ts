@@ -8,6 +8,7 @@ import type { Clock } from '../../core/clock.js'
 import type { Log } from '../../core/log.js'
 import type { Item, LocationKind } from '../../store/catalog.js'
 import type { Database } from '../../store/db.js'
+import type { ForecastLog } from '../../store/forecast-log.js'
 import type { OutboxRows } from '../../store/outbox-rows.js'
 import type { ProposalStore } from '../../store/proposals.js'
 import { addDays, daysBetween, dayOf, type SalesStore } from '../../store/sales.js'
@@ -35,6 +36,8 @@ export interface RunDeps {
   db: Database
   sales: SalesStore
   proposals: ProposalStore
+  /** Every forecast the run makes, for tracking its error against what then sold. */
+  forecasts: ForecastLog
   outbox: OutboxRows
   audit: AuditSink
   policies: PolicySource
@@ -91,6 +94,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
   const staleStore = storeWideStale(d, nowMs)
   let lastCounts: Map<string, string> | null = null
   const versions = d.versions()
+  d.forecasts.prune(today)
 
   for (let c = 0; c < due.length; c += CHUNK) {
     const chunk = due.slice(c, c + CHUNK)
@@ -107,7 +111,8 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
         const offset = daysBetween(from, start)
         const hist = units === undefined ? new Float64Array(0) : units.subarray(offset, daysBetween(from, yesterday) + 1)
         const soldToday = units === undefined ? 0 : units[daysBetween(from, today)]
-        const f = forecast({ startDay: start, units: hist, flags: flagsOf(offset, dayFlags, from, promos.get(item.sku)) }, 1 + Math.ceil(lead + review) + 1)
+        const f = forecast({ startDay: start, units: hist, flags: flagsOf(offset, dayFlags, from, promos.get(item.sku)) }, Math.max(8, 1 + Math.ceil(lead + review) + 1))
+        d.forecasts.record(today, { sku: item.sku, demandClass: f.demandClass, method: f.method, daily: f.daily, sigmaDay: f.sigmaDay, confidence: f.confidence })
         const s = stock.get(item.sku) ?? { onHand: 0, phantomUnits: 0 }
         const open = onOrder.get(item.sku)
         const pipeline = Math.max(open?.open ?? 0, inTransit.get(item.sku) ?? 0)
