@@ -144,9 +144,9 @@ export class SalesStore {
     return out
   }
 
-  /** The first day each SKU has a row (sold, or imported as a day of history). */
-  firstDays (): Map<string, string> {
-    const rows = this.db.prepare('SELECT sku, MIN(day) FROM sales_daily GROUP BY sku').raw().all() as Array<[string, string]>
+  /** The first day each SKU in [first, last] has a row (sold, or imported as a day of history). */
+  firstDays (skus: { first: string, last: string }): Map<string, string> {
+    const rows = this.db.prepare('SELECT sku, MIN(day) FROM sales_daily WHERE sku >= ? AND sku <= ? GROUP BY sku').raw().all(skus.first, skus.last) as Array<[string, string]>
     return new Map(rows)
   }
 

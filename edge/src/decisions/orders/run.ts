@@ -81,7 +81,6 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
   const sum: RunSummary = { orderDay: today, due: due.length, created: 0, refreshed: 0, autoApproved: 0, pending: 0, fallback: 0, nothing: 0, decided: 0, ms: 0 }
 
   // Store-wide reads, once per run.
-  const firstDays = d.sales.firstDays()
   const maxLead = Math.max(DEFAULT_LEAD_TIME_D, ...due.map((i) => i.leadTimeDays ?? DEFAULT_LEAD_TIME_D))
   const until = addDays(today, Math.ceil(maxLead) + 15)
   const dayFlags = calendarFlags(from, d.sales.calendar(from, until), daysBetween(from, until) + 1)
@@ -98,7 +97,9 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
 
   for (let c = 0; c < due.length; c += CHUNK) {
     const chunk = due.slice(c, c + CHUNK)
-    const series = d.sales.series(from, today, { first: chunk[0].sku, last: chunk[chunk.length - 1].sku })
+    const range = { first: chunk[0].sku, last: chunk[chunk.length - 1].sku }
+    const series = d.sales.series(from, today, range)
+    const firstDays = d.sales.firstDays(range)
     d.db.transaction(() => {
       for (const item of chunk) {
         const policy = d.policies.resolve(item.category)
