@@ -250,7 +250,12 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     orders.start()
     undo.push(() => orders.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
-    const kpis = new KpiService({ db, clock, phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()) })
+    const kpis = new KpiService({
+      db,
+      clock,
+      phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()),
+      orderProposals: (w) => orders.proposals.decisions(new Date(w.fromMs).toISOString(), new Date(w.toMs + 1).toISOString())
+    })
     const app = await buildApp({
       config,
       log,

@@ -109,6 +109,23 @@ function fromRow (r: Row): Proposal {
   }
 }
 
+export interface ProposalKpis {
+  made: number
+  autoApproved: number
+  managerApproved: number
+  /** Approved by a manager with another quantity. */
+  modified: number
+  rejected: number
+  expired: number
+  pending: number
+  /** Made on stale inputs (min-max). */
+  fallback: number
+  /** autoApproved / made, percent. */
+  autoApprovedPct: number | null
+  /** (modified + rejected) / decided by a manager, percent. */
+  overridePct: number | null
+}
+
 export interface ProposalFilter {
   state?: ProposalState
   orderDay?: string
@@ -190,6 +207,37 @@ export class ProposalStore {
     const out: Record<ProposalState, number> = { pending: 0, approved: 0, rejected: 0, expired: 0 }
     for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM order_proposals GROUP BY state').all() as Array<{ state: ProposalState, n: number }>) out[r.state] = r.n
     return out
+  }
+
+  /**
+   * Proposals made in [from, to) (created_at, ISO) by how they ended: the share that went through
+   * on its own, and how often a manager overrode one (modified the quantity or rejected it).
+   */
+  decisions (from: string, to: string): ProposalKpis {
+    const r = this.db.prepare(`SELECT COUNT(*) AS made,
+        SUM(decision_mode = 'auto') AS auto,
+        SUM(decision_mode = 'manager' AND state = 'approved' AND approved_qty = qty) AS approved,
+        SUM(decision_mode = 'manager' AND state = 'approved' AND approved_qty <> qty) AS modified,
+        SUM(decision_mode = 'manager' AND state = 'rejected') AS rejected,
+        SUM(state = 'expired') AS expired,
+        SUM(state = 'pending') AS pending,
+        SUM(fallback) AS fallback
+      FROM order_proposals WHERE created_at >= ? AND created_at < ?`).get(from, to) as Record<string, number | null>
+    const n = (k: string): number => r[k] ?? 0
+    const manager = n('approved') + n('modified') + n('rejected')
+    const pct = (a: number, b: number): number | null => b === 0 ? null : Math.round(a / b * 1000) / 10
+    return {
+      made: n('made'),
+      autoApproved: n('auto'),
+      managerApproved: n('approved'),
+      modified: n('modified'),
+      rejected: n('rejected'),
+      expired: n('expired'),
+      pending: n('pending'),
+      fallback: n('fallback'),
+      autoApprovedPct: pct(n('auto'), n('made')),
+      overridePct: pct(n('modified') + n('rejected'), manager)
+    }
   }
 
   /** The quantities of a SKU's last `n` approved orders (units), newest first. */

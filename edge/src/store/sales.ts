@@ -122,26 +122,31 @@ export class SalesStore {
   }
 
   /**
-   * Units per day for every SKU with any sale in [fromDay, toDay], index 0 = fromDay. One pass over
-   * the table (the nightly run reads a year for every SKU at once).
+   * Units per day for every SKU with any sale in [fromDay, toDay] (and in [first, last] when given),
+   * index 0 = fromDay.
    */
-  series (fromDay: string, toDay: string): Map<string, Float64Array> {
+  series (fromDay: string, toDay: string, skus?: { first: string, last: string }): Map<string, Float64Array> {
     const n = daysBetween(fromDay, toDay) + 1
     const out = new Map<string, Float64Array>()
     if (n <= 0) return out
-    const rows = this.db.prepare(`SELECT sku, day, COALESCE(imported, units) AS units FROM sales_daily
-      WHERE day >= ? AND day <= ?`).raw().iterate(fromDay, toDay) as IterableIterator<[string, string, number]>
+    // A SKU range walks the primary key (sku, day): a nightly run reads its chunk's SKUs only.
+    const rows = (skus === undefined
+      ? this.db.prepare('SELECT sku, day, COALESCE(imported, units) FROM sales_daily WHERE day >= ? AND day <= ?').raw().all(fromDay, toDay)
+      : this.db.prepare('SELECT sku, day, COALESCE(imported, units) FROM sales_daily WHERE sku >= ? AND sku <= ? AND day >= ? AND day <= ?').raw().all(skus.first, skus.last, fromDay, toDay)) as Array<[string, string, number]>
+    // A few hundred distinct days over millions of rows: each day's index is worked out once.
+    const index = new Map<string, number>()
+    for (let i = 0; i < n; i++) index.set(addDays(fromDay, i), i)
     for (const [sku, day, units] of rows) {
       let s = out.get(sku)
       if (!s) { s = new Float64Array(n); out.set(sku, s) }
-      s[daysBetween(fromDay, day)] = units
+      s[index.get(day)!] = units
     }
     return out
   }
 
-  /** The first day each SKU has a row (sold, or imported as a day of history). */
-  firstDays (): Map<string, string> {
-    const rows = this.db.prepare('SELECT sku, MIN(day) FROM sales_daily GROUP BY sku').raw().all() as Array<[string, string]>
+  /** The first day each SKU in [first, last] has a row (sold, or imported as a day of history). */
+  firstDays (skus: { first: string, last: string }): Map<string, string> {
+    const rows = this.db.prepare('SELECT sku, MIN(day) FROM sales_daily WHERE sku >= ? AND sku <= ? GROUP BY sku').raw().all(skus.first, skus.last) as Array<[string, string]>
     return new Map(rows)
   }
 

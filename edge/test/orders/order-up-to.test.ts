@@ -2,8 +2,8 @@
 // manager must see: each rule on numbers small enough to check by hand.
 
 import t from 'tap'
-import { deviationPct, reviewReasons, usualOrder } from '../../src/decisions/orders/govern.js'
-import { minMax, minMaxCycleOrder } from '../../src/decisions/orders/min-max.js'
+import { cycleNeed, deviationPct, reviewReasons, usualOrder } from '../../src/decisions/orders/govern.js'
+import { minMax } from '../../src/decisions/orders/min-max.js'
 import { normalQuantile } from '../../src/decisions/orders/normal.js'
 import { isOrderDay, reviewDays, weekdayOf } from '../../src/decisions/orders/order-days.js'
 import { orderUpTo, type OrderUpToInput } from '../../src/decisions/orders/order-up-to.js'
@@ -85,7 +85,6 @@ t.test('static min-max: levels from the average, whole cases up to the max once 
   const m = minMax({ meanDaily: 3, leadTimeDays: 2, casePack: 6, facings: 2, position: 12 })
   t.same(m, { min: 12, max: 33, qty: 24 })
   t.equal(minMax({ meanDaily: 3, leadTimeDays: 2, casePack: 6, facings: 2, position: 13 }).qty, 0)
-  t.equal(minMaxCycleOrder(m, 6), 24)
 })
 
 const POLICY: OrderPolicy = {
@@ -107,7 +106,11 @@ t.test('a manager sees what is unsure, costly, unusual or built on stale inputs;
   t.match(all.join('|'), /300% away from the usual order/)
   t.match(reviewReasons({ qty: 24, value: null, confidence: 0.8, deviationPct: 0, stale: [] }, POLICY)[0], /value is unknown/)
   t.equal(usualOrder([12, 24, 36, 24], 60), 24, 'the median of the last approved orders')
-  t.equal(usualOrder([12, 24], 60), 60, "min-max's cycle order until there are three")
-  t.equal(deviationPct(36, 24), 50)
-  t.equal(deviationPct(36, 0), null)
+  t.equal(usualOrder([12, 24], 60), 60, 'the need of a cycle until there are three')
+  t.equal(cycleNeed(13.7, 1, 12), 12, 'a day of 13.7 units: one case')
+  t.equal(cycleNeed(0.2, 1, 12), 12, 'never less than a case')
+  t.equal(cycleNeed(13.7, 7, 12), 96)
+  t.equal(deviationPct(24, 12, 12), 0, 'one case more is rounding')
+  t.equal(deviationPct(48, 24, 6), 75, '24 more, less a case of 6, over 24')
+  t.equal(deviationPct(36, 0, 6), null)
 })

@@ -35,6 +35,8 @@ export interface KpiServiceOptions {
    * the window; shown as `phantomPrecision`, null until a detector provides it.
    */
   phantomPrecision?: (w: KpiWindow) => unknown
+  /** Order proposals made in the window by how they ended (auto, approved, overridden); null until provided. */
+  orderProposals?: (w: KpiWindow) => unknown
 }
 
 type ByKind<T> = Record<TaskKind, T>
@@ -52,6 +54,7 @@ export interface Kpis {
   backroomDwellH: Summary & { units: number, unmatchedUnits: number, waiting: { units: number, skus: number, oldestH: number | null, medianH: number | null } }
   exceptionResolutionH: { count: Summary, review: Summary, all: Summary }
   phantomPrecision: unknown
+  orderProposals: unknown
 }
 
 const r2 = (v: number): number => Math.round(v * 100) / 100
@@ -125,7 +128,8 @@ export class KpiService {
         review: summarize(resolution.review),
         all: summarize(EXCEPTION_KINDS.flatMap((k) => resolution[k]))
       },
-      phantomPrecision: this.o.phantomPrecision?.({ fromMs, toMs }) ?? null
+      phantomPrecision: this.o.phantomPrecision?.({ fromMs, toMs }) ?? null,
+      orderProposals: this.o.orderProposals?.({ fromMs, toMs }) ?? null
     }
   }
 

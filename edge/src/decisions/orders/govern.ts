@@ -22,14 +22,26 @@ export function reviewReasons (i: GovernInput, p: OrderPolicy): string[] {
   return out
 }
 
-/** The usual order: the median of the last approved ones once there are 3, else what min-max orders a cycle. */
-export function usualOrder (lastApproved: readonly number[] | undefined, minMaxCycle: number): number {
-  if (lastApproved === undefined || lastApproved.length < 3) return minMaxCycle
+/**
+ * The usual order: the median of the last approved ones once there are 3, else the SKU's average
+ * demand over one review period in whole cases (at least one): what an order cycle usually needs.
+ */
+export function usualOrder (lastApproved: readonly number[] | undefined, cycleNeed: number): number {
+  if (lastApproved === undefined || lastApproved.length < 3) return cycleNeed
   const s = [...lastApproved].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-export function deviationPct (qty: number, usual: number): number | null {
-  return usual > 0 ? Math.abs(qty - usual) / usual * 100 : null
+/** The usual order of a cycle when a SKU has no approved orders yet: average demand over the review period, in whole cases. */
+export function cycleNeed (meanDaily: number, reviewDays: number, casePack: number): number {
+  return Math.max(1, Math.round(meanDaily * reviewDays / casePack)) * casePack
+}
+
+/**
+ * How far an order is from the usual one, percent of the usual, beyond one case either way: with
+ * orders of one or two cases, a case more or less is rounding, not a change of mind.
+ */
+export function deviationPct (qty: number, usual: number, casePack: number): number | null {
+  return usual > 0 ? Math.max(0, Math.abs(qty - usual) - casePack) / usual * 100 : null
 }

@@ -26,8 +26,3 @@ export function minMax (i: MinMaxInput): MinMax {
   const qty = i.position > min ? 0 : Math.max(1, Math.ceil((max - i.position) / i.casePack)) * i.casePack
   return { min, max, qty }
 }
-
-/** The order a min-max store places each cycle, about max - min in whole cases: the "usual order" before a SKU has its own. */
-export function minMaxCycleOrder (m: Pick<MinMax, 'min' | 'max'>, casePack: number): number {
-  return Math.max(1, Math.round((m.max - m.min) / casePack)) * casePack
-}

@@ -9,8 +9,9 @@ import type { Scheduler } from '../../core/scheduler.js'
 import type { Item, LocationKind } from '../../store/catalog.js'
 import type { Database } from '../../store/db.js'
 import { OutboxRows } from '../../store/outbox-rows.js'
+import { ForecastLog, type AccuracyRow, type LoggedForecast } from '../../store/forecast-log.js'
 import { ProposalStore, type Proposal, type ProposalFilter } from '../../store/proposals.js'
-import type { SalesStore } from '../../store/sales.js'
+import { addDays, dayOf, daysBetween, type SalesStore } from '../../store/sales.js'
 import { decide, expireDue, type Action, type DecideDeps, type DecisionInput } from './decide.js'
 import type { AuditSink, ModelFallback, PolicySource, Versions } from './ports.js'
 import { runProposals, type RunDeps, type RunSummary } from './run.js'
@@ -36,6 +37,7 @@ const EXPIRE_EVERY_MS = 5 * 60_000
 
 export class OrderService {
   readonly proposals: ProposalStore
+  readonly forecasts: ForecastLog
   private readonly runDeps: RunDeps
   private readonly decideDeps: DecideDeps
   private running: Promise<RunSummary> | null = null
@@ -44,9 +46,10 @@ export class OrderService {
 
   constructor (private readonly o: OrderServiceOptions) {
     this.proposals = new ProposalStore(o.db)
+    this.forecasts = new ForecastLog(o.db)
     const now = (): string => new Date(o.clock.now()).toISOString()
     const outbox = new OutboxRows(o.db, now)
-    this.runDeps = { db: o.db, sales: o.sales, proposals: this.proposals, outbox, audit: o.audit, policies: o.policies, items: o.items, kindOf: o.kindOf, phantom: o.phantom, modelFallback: o.modelFallback, versions: o.versions, storeHours: o.config.storeHours, clock: o.clock, log: o.log }
+    this.runDeps = { db: o.db, sales: o.sales, proposals: this.proposals, forecasts: this.forecasts, outbox, audit: o.audit, policies: o.policies, items: o.items, kindOf: o.kindOf, phantom: o.phantom, modelFallback: o.modelFallback, versions: o.versions, storeHours: o.config.storeHours, clock: o.clock, log: o.log }
     this.decideDeps = { db: o.db, proposals: this.proposals, outbox, audit: o.audit, now, maxQty: o.config.maxQty, versions: o.versions }
   }
 
@@ -84,6 +87,19 @@ export class OrderService {
 
   get (id: number): Proposal | undefined {
     return this.proposals.get(id)
+  }
+
+  /** The error of the forecasts made in the last `days` days against what then sold. */
+  accuracy (days: number): { from: string, to: string, byClass: AccuracyRow[] } {
+    const today = dayOf(this.o.clock.now())
+    const from = addDays(today, -days)
+    const sold = this.o.sales.series(from, today)
+    const byClass = this.forecasts.accuracy(from, today, (sku, day) => sold.get(sku)?.[daysBetween(from, day)] ?? 0)
+    return { from, to: today, byClass }
+  }
+
+  latestForecast (sku: string): (LoggedForecast & { madeDay: string }) | undefined {
+    return this.forecasts.latest(sku)
   }
 
   decide (id: number, action: Action, input: DecisionInput & { qty?: number }): Proposal {

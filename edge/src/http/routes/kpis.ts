@@ -60,7 +60,8 @@ const kpiSchema = {
       description: 'count and review tasks, created -> done, hours, for those done in the window',
       properties: { count: summary('hours'), review: summary('hours'), all: summary('hours') }
     },
-    phantomPrecision: { description: 'the phantom detector\'s precision in the window; null until provided' }
+    phantomPrecision: { description: 'the phantom detector\'s precision in the window; null until provided' },
+    orderProposals: { description: 'order proposals made in the window: made, autoApproved, managerApproved, modified, rejected, expired, pending, fallback, autoApprovedPct, overridePct; null until provided' }
   }
 } as const
 

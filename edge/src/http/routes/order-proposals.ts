@@ -2,7 +2,7 @@
 // reasoning and the min-max comparison, run today's proposals now, and approve, modify or reject a
 // pending one. Approved orders reach the ERP through the outbox.
 
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import type { Action } from '../../decisions/orders/decide.js'
 import { isDay } from '../../decisions/orders/history-input.js'
@@ -43,6 +43,9 @@ export const proposalSchema = {
     version: { type: 'integer' }
   }
 } as const
+
+/** The run takes no fields: no body at all is validated as {}. */
+const emptyBody = async (req: FastifyRequest): Promise<void> => { if (req.body === undefined || req.body === null) req.body = {} }
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const
 
@@ -110,8 +113,10 @@ export async function orderProposalRoutes (app: FastifyInstance, deps: AppDeps):
 
   app.post('/api/v1/order-proposals/run', {
     onRequest: [admin, notDraining],
+    preValidation: emptyBody,
     schema: {
       tags: ['orders'],
+      body: { type: 'object', additionalProperties: false, properties: {} },
       summary: "Make or refresh today's proposals now (the scheduled run is orderProposalsCron); decided ones stay as they are",
       response: {
         200: {

@@ -9,6 +9,7 @@ import * as m007 from './007-phantom.js'
 import * as m008 from './008-receiving.js'
 import * as m009 from './009-orders.js'
 import * as m010 from './010-governance.js'
+import * as m011 from './011-forecast-log.js'
 
 export interface Migration {
   version: number
@@ -16,4 +17,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
