@@ -280,6 +280,51 @@ export class ProposalStore {
     return out
   }
 
+  /**
+   * Lead times the store has seen, days from an approval to the receipt that brought (half of) it,
+   * per supplier ('' = none set), for orders approved since `sinceIso`. Receipts are matched to a
+   * SKU's orders first in, first out by quantity; a receipt before the SKU's first order in the
+   * window is a delivery of an older one and is not counted.
+   */
+  leadTimes (sinceIso: string): Map<string, number[]> {
+    const orders = this.db.prepare(`SELECT p.sku, p.decided_at, p.approved_qty, COALESCE(i.supplier, '') FROM order_proposals p
+      LEFT JOIN items i ON i.sku = p.sku
+      WHERE p.state = 'approved' AND p.approved_qty > 0 AND p.decided_at >= ? ORDER BY p.sku, p.decided_at`).raw().all(sinceIso) as Array<[string, string, number, string]>
+    const out = new Map<string, number[]>()
+    if (orders.length === 0) return out
+    const receipts = new Map<string, Array<[string, number]>>()
+    for (const [sku, at, qty] of this.db.prepare(`SELECT sku, occurred_at, qty FROM events WHERE type = 'receipt' AND occurred_at >= ? AND sku IS NOT NULL AND qty > 0 ORDER BY seq`)
+      .raw().iterate(sinceIso) as IterableIterator<[string, string, number]>) {
+      const list = receipts.get(sku) ?? []
+      list.push([at, qty])
+      receipts.set(sku, list)
+    }
+    let k = 0
+    while (k < orders.length) {
+      const sku = orders[k][0]
+      let end = k
+      while (end < orders.length && orders[end][0] === sku) end++
+      const got = (receipts.get(sku) ?? []).filter(([at]) => at >= orders[k][1])
+      let orderedBefore = 0
+      let r = 0
+      let received = 0
+      for (let o = k; o < end; o++) {
+        const [, decidedAt, qty, supplier] = orders[o]
+        // This order has come once the receipts cover the orders before it and half of it.
+        const need = orderedBefore + qty / 2
+        while (r < got.length && received < need) received += got[r++][1]
+        if (received < need) break
+        const days = (Date.parse(got[r - 1][0]) - Date.parse(decidedAt)) / 86_400_000
+        const list = out.get(supplier) ?? []
+        list.push(days)
+        out.set(supplier, list)
+        orderedBefore += qty
+      }
+      k = end
+    }
+    return out
+  }
+
   /** Units open ASNs still bring per SKU (expected less received so far). */
   inTransit (): Map<string, number> {
     const rows = this.db.prepare(`SELECT l.sku, l.qty - COALESCE((SELECT SUM(r.qty) FROM asn_receipts r WHERE r.asn_id = l.asn_id AND r.sku = l.sku), 0)

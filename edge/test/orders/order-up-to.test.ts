@@ -14,6 +14,7 @@ const BASE: OrderUpToInput = {
   restOfToday: 0,
   sigmaDay: 0,
   leadTimeDays: 2,
+  leadTimeStdDays: 0,
   reviewDays: 1,
   serviceLevel: 0.95,
   onHand: 12,
@@ -41,6 +42,8 @@ t.test('safety stock grows with the error, the service level and the square root
   t.equal(a.reasoning.z, 1.64)
   t.equal(a.reasoning.safetyStock, Math.round(1.6448536 * 4 * Math.sqrt(3) * 100) / 100)
   t.ok(orderUpTo({ ...BASE, sigmaDay: 4, serviceLevel: 0.99 }).reasoning.safetyStock > a.reasoning.safetyStock)
+  // Late deliveries: half a day of lead-time spread at 10 units a day adds 5 units of spread.
+  t.equal(orderUpTo({ ...BASE, sigmaDay: 4, leadTimeStdDays: 0.5 }).reasoning.safetyStock, Math.round(1.6448536 * Math.sqrt(3 * 16 + 25) * 100) / 100)
   t.equal(orderUpTo({ ...BASE, sigmaDay: 4, reviewDays: 7 }).reasoning.safetyStock, Math.round(1.6448536 * 4 * 3 * 100) / 100, 'a weekly order day: 9 days of protection')
 })
 

@@ -15,6 +15,8 @@ export interface OrderUpToInput {
   sigmaDay: number
   /** Days from placing the order to its arrival. */
   leadTimeDays: number
+  /** Std dev of the lead time as the store has seen it, days (0 = deliveries on time). */
+  leadTimeStdDays: number
   /** Days until the next order can be placed (the supplier's order days). */
   reviewDays: number
   /** Probability of no stockout over the protection period, e.g. 0.95. */
@@ -41,6 +43,7 @@ export interface OrderUpToResult {
     restOfToday: number
     safetyStock: number
     z: number
+    leadTimeStdDays: number
     orderUpTo: number
     onHand: number
     phantomUnits: number
@@ -62,8 +65,11 @@ export function orderUpTo (i: OrderUpToInput): OrderUpToResult {
   const protection = lead + Math.max(1, i.reviewDays)
   const demand = sumDays(i.daily, 0, protection)
   const z = normalQuantile(i.serviceLevel)
-  // Errors of a day-ahead forecast add up roughly as independent over the protection period.
-  const safety = Math.max(0, z * i.sigmaDay * Math.sqrt(protection))
+  // Errors of a day-ahead forecast add up roughly as independent over the protection period; a
+  // delivery that can come late adds the demand of the days it is late (the usual
+  // sqrt(P sd^2 + d^2 sL^2) of demand over a random lead time).
+  const meanDaily = protection > 0 ? demand / protection : 0
+  const safety = Math.max(0, z * Math.sqrt(protection * i.sigmaDay ** 2 + (meanDaily * i.leadTimeStdDays) ** 2))
   const level = i.restOfToday + demand + safety
   const onHand = Math.max(0, i.onHand - i.phantomUnits)
   const position = onHand + i.pipeline
@@ -98,6 +104,7 @@ export function orderUpTo (i: OrderUpToInput): OrderUpToResult {
       restOfToday: round2(i.restOfToday),
       safetyStock: round2(safety),
       z: round2(z),
+      leadTimeStdDays: round2(i.leadTimeStdDays),
       orderUpTo: round2(level),
       onHand: round2(i.onHand),
       phantomUnits: round2(i.phantomUnits),

@@ -29,6 +29,29 @@ const CHUNK = 25
 export const LATE_GRACE_DAYS = 3
 /** The last approved orders the usual order is the median of. */
 const USUAL_OF = 8
+/** Days of approved orders the lead-time spread is measured over. */
+export const LEAD_TIME_WINDOW_D = 90
+/** Deliveries seen before a supplier's own lead-time spread is used (else all suppliers', else none). */
+export const LEAD_TIME_MIN_N = 10
+const ALL_SUPPLIERS = '\u0000all'
+
+/** Std dev of the lead times seen, days, per supplier with enough deliveries, and over all of them. */
+export function leadTimeSpread (seen: Map<string, number[]>): Map<string, number> {
+  const out = new Map<string, number>()
+  const all: number[] = []
+  for (const [supplier, days] of seen) {
+    all.push(...days)
+    if (days.length >= LEAD_TIME_MIN_N) out.set(supplier, stdDev(days))
+  }
+  if (all.length >= LEAD_TIME_MIN_N) out.set(ALL_SUPPLIERS, stdDev(all))
+  return out
+}
+
+function stdDev (xs: readonly number[]): number {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1))
+}
+
 /** Lead time when the item master has none, days. */
 export const DEFAULT_LEAD_TIME_D = 2
 
@@ -90,6 +113,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
   const stock = stockBySku(d.proposals.positions(), d.kindOf, d.phantom())
   const inDoubt = d.proposals.inDoubt()
   const lastApproved = d.proposals.lastApproved(USUAL_OF)
+  const leadSpread = leadTimeSpread(d.proposals.leadTimes(new Date(nowMs - LEAD_TIME_WINDOW_D * 86_400_000).toISOString()))
   const staleStore = storeWideStale(d, nowMs)
   let lastCounts: Map<string, string> | null = null
   const versions = d.versions()
@@ -131,6 +155,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
           restOfToday: Math.max(0, (f.daily[0] ?? 0) - soldToday),
           sigmaDay: f.sigmaDay,
           leadTimeDays: lead,
+          leadTimeStdDays: leadSpread.get(item.supplier ?? '') ?? leadSpread.get(ALL_SUPPLIERS) ?? 0,
           reviewDays: review,
           serviceLevel: policy.serviceLevel,
           onHand: s.onHand,
