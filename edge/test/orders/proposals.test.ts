@@ -36,7 +36,7 @@ t.test('a steady seller gets an order-up-to proposal with its reasoning; within 
 
   const sent = orders(server).filter((o) => o.payload.sku === 'FOODS_1_001')
   t.equal(sent.length, 1, 'one ERP-bound order')
-  t.match(sent[0], { eventId: `order:${p.id}`, payload: { qty: p.qty, cases: p.qty / 12, mode: 'auto' } })
+  t.match(sent[0], { eventId: `order:${p.id}`, payload: { qty: p.qty, cases: p.qty / 12, mode: 'auto', supplier: null, orderDay: '2016-03-01' } })
 
   const trail = await auditOf(server, `proposal:${p.id}`)
   t.same(trail.map((e) => e.kind), ['proposal.recommended', 'proposal.auto_approved'])

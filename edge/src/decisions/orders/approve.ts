@@ -33,6 +33,7 @@ export function approveInTx (d: ApproveDeps, p: Proposal, a: Approval): boolean 
       qty: a.qty,
       cases: a.qty / p.casePack,
       casePack: p.casePack,
+      supplier: typeof p.reasoning.supplier === 'string' ? p.reasoning.supplier : null,
       unitCost: p.unitCost,
       value: p.unitCost === null ? null : Math.round(a.qty * p.unitCost * 100) / 100,
       proposedQty: p.qty,

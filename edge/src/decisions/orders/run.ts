@@ -189,6 +189,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
           minMax: mm,
           leadTimeDays: lead,
           reviewDays: review,
+          supplier: item.supplier,
           onOrder: open ?? null,
           inTransit: inTransit.get(item.sku) ?? 0,
           stale,
