@@ -3,7 +3,7 @@
 
 import t from 'tap'
 import { onHandOf } from '../http/api.js'
-import { act, before, createTask, FILL, getTask, handheld, nowMs, startTaskServer } from './helpers.js'
+import { act, before, createTask, createTaskId, FILL, getTask, handheld, nowMs, startTaskServer } from './helpers.js'
 
 t.test('claim, start and complete a fill: positions move backroom -> shelf and the labor minutes are stored', async (t) => {
   const server = await startTaskServer(t)
@@ -36,7 +36,7 @@ t.test('claim, start and complete a fill: positions move backroom -> shelf and t
 t.test('completing twice: the same action id is a duplicate, another is a conflict; nothing moves twice', async (t) => {
   const server = await startTaskServer(t)
   const ann = await handheld(server, 'hh-1', 'ann')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   await act(server, ann, [{ actionId: 'c1', taskId: id, action: 'claim' }, { actionId: 'c2', taskId: id, action: 'complete', result: { moved: 12, laborMin: 4 } }])
   const replay = await act(server, ann, [{ actionId: 'c2', taskId: id, action: 'complete', result: { moved: 12 } }])
   t.match(replay.body.results[0], { status: 'duplicate', first: { status: 'accepted' } })
@@ -51,7 +51,7 @@ t.test("someone else's task is a conflict that says who and since when", async (
   const server = await startTaskServer(t)
   const ann = await handheld(server, 'hh-1', 'ann')
   const bob = await handheld(server, 'hh-2', 'bob')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   t.equal((await act(server, ann, [{ actionId: 'x1', taskId: id, action: 'claim' }])).body.accepted, 1)
   for (const action of ['claim', 'start', 'complete', 'release']) {
     const res = await act(server, bob, [{ actionId: `bob-${action}`, taskId: id, action, result: action === 'complete' ? { moved: 12 } : undefined }])
@@ -68,7 +68,7 @@ t.test('release returns a claimed task to the pool; complete needs a claim', asy
   const server = await startTaskServer(t)
   const ann = await handheld(server, 'hh-1', 'ann')
   const bob = await handheld(server, 'hh-2', 'bob')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   const early = await act(server, ann, [{ actionId: 'r0', taskId: id, action: 'complete', result: { moved: 12 } }])
   t.match(early.body.results[0], { status: 'rejected', error: { code: 'EDGE_ERR_TASK_STATE' } })
   await act(server, ann, [{ actionId: 'r1', taskId: id, action: 'claim' }, { actionId: 'r2', taskId: id, action: 'release' }])
@@ -79,7 +79,7 @@ t.test('release returns a claimed task to the pool; complete needs a claim', asy
 t.test('a fill that finds less than asked moves what it found and raises a count of the bin', async (t) => {
   const server = await startTaskServer(t)
   const ann = await handheld(server, 'hh-1', 'ann')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   const res = await act(server, ann, [
     { actionId: 's1', taskId: id, action: 'claim' },
     { actionId: 's2', taskId: id, action: 'complete', result: { moved: 5, found: 5 } }
@@ -116,7 +116,7 @@ t.test('one live fill per SKU-location: a new need updates it in place', async (
 t.test('a fill refreshed in place while its movements commit still completes: the stock moved', async (t) => {
   const server = await startTaskServer(t)
   const ann = await handheld(server, 'hh-1', 'ann')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   await act(server, ann, [{ actionId: 'r1', taskId: id, action: 'claim' }])
   // Fault injection on the real server: the detector updates the fill (new quantity, version + 1)
   // in the moment between the completion's movements being posted and the task being marked done.

@@ -62,6 +62,13 @@ export async function createTask (server: TestServer, body: Record<string, unkno
   return { status: res.statusCode, body: res.json() }
 }
 
+/** Creates a task and returns its id; says what the server answered when there is none (a one-off failure under CI load left no trace). */
+export async function createTaskId (server: TestServer, body: Record<string, unknown>): Promise<number> {
+  const made = await createTask(server, body)
+  if (made.body.task === undefined) throw new Error(`POST /api/v1/tasks answered ${made.status}: ${JSON.stringify(made.body)}`)
+  return made.body.task.id
+}
+
 export const FILL = { kind: 'fill', sku: 'FOODS_1_001', location: 'A01-1', fromLocation: 'BR-01', qty: 12, value: 2.5, laborMin: 6, why: { rule: 'test' } }
 
 export async function act (server: TestServer, hand: Hand, actions: unknown[]): Promise<{ status: number, body: ActionAnswer & ApiError }> {

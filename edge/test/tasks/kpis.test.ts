@@ -6,7 +6,7 @@ import { basic, postEvents } from '../http/api.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { KpiService } from '../../src/decisions/kpis/service.js'
 import type { TestServer } from '../helpers/server.js'
-import { act, advance, createTask, FILL, handheld, nowMs, startTaskServer } from './helpers.js'
+import { act, advance, createTask, createTaskId, FILL, handheld, nowMs, startTaskServer } from './helpers.js'
 
 async function kpis (server: TestServer, query = ''): Promise<{ status: number, body: any }> {
   const res = await server.app.inject({ url: `/api/v1/kpis${query}` })
@@ -20,7 +20,7 @@ t.test('time to first action, completion time, labor and units per labor minute 
   const server = await startTaskServer(t, QUIET)
   const ann = await handheld(server, 'hh-1', 'ann')
   const t0 = await nowMs(server)
-  const f1 = (await createTask(server, FILL)).body.task.id // A01-1
+  const f1 = await createTaskId(server, FILL) // A01-1
   const f2 = (await createTask(server, { ...FILL, location: 'A01-2', qty: 6 })).body.task.id
   const c3 = (await createTask(server, { kind: 'count', sku: 'FOODS_1_002', location: 'A01-2', value: 1, laborMin: 3 })).body.task.id
 

@@ -3,7 +3,7 @@
 
 import t from 'tap'
 import { onHandOf } from '../http/api.js'
-import { act, advance, before, createTask, FILL, getTask, handheld, myTasks, nowMs, startTaskServer } from './helpers.js'
+import { act, advance, before, createTask, createTaskId, FILL, getTask, handheld, myTasks, nowMs, startTaskServer } from './helpers.js'
 
 t.test('a replayed offline batch sent out of order is applied in the order done, once', async (t) => {
   const server = await startTaskServer(t)
@@ -43,7 +43,7 @@ t.test('negative or absurd quantities get 400 or EDGE_ERR_BAD_QTY and change not
     t.equal(res.status, 400, `qty ${qty}`)
     t.equal(res.body.error.code, 'EDGE_ERR_VALIDATION')
   }
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   await act(server, ann, [{ actionId: 'q0', taskId: id, action: 'claim' }])
   const negative = await act(server, ann, [{ actionId: 'q1', taskId: id, action: 'complete', result: { moved: -1 } }])
   t.equal(negative.status, 400)
@@ -91,7 +91,7 @@ t.test('the handheld list: open tasks in my zones and skills by value, and the o
 t.test('a claim with no action for taskClaimStaleMin returns to the pool on the scheduler sweep', async (t) => {
   const server = await startTaskServer(t, { taskClaimStaleMin: 5 })
   const ann = await handheld(server, 'hh-1', 'ann')
-  const id = (await createTask(server, FILL)).body.task.id
+  const id = await createTaskId(server, FILL)
   await act(server, ann, [{ actionId: 'z1', taskId: id, action: 'claim' }])
   await advance(server, 3)
   t.equal((await getTask(server, id)).body.state, 'claimed', 'not yet stale at 3 minutes')
