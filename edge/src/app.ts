@@ -24,6 +24,7 @@ import { asnRoutes } from './http/routes/asns.js'
 import { salesRoutes } from './http/routes/sales.js'
 import { orderProposalRoutes } from './http/routes/order-proposals.js'
 import { forecastRoutes } from './http/routes/forecasts.js'
+import { outboxRoutes } from './http/routes/outbox.js'
 import { policyRoutes } from './http/routes/policies.js'
 import { auditRoutes } from './http/routes/audit.js'
 
@@ -55,7 +56,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, policyRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   return app

@@ -5,6 +5,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface Metrics {
   registry: Registry
+  /** Run before each scrape of /metrics: gauges read from the store (outbox depth) are set here. */
+  beforeScrape: Array<() => void>
+  outboxRows: Gauge<'lane'>
+  outboxOldestAge: Gauge<'lane'>
   messagesIn: Counter<'transport'>
   accepted: Counter<'transport'>
   duplicates: Counter<'transport'>
@@ -41,6 +45,9 @@ export function createMetrics (opts: { defaults?: boolean } = {}): Metrics {
   const registers = [registry]
   return {
     registry,
+    beforeScrape: [],
+    outboxRows: new Gauge({ name: 'edge_outbox_rows', help: 'ERP-bound outbox rows waiting to be sent, by lane', labelNames: ['lane'], registers }),
+    outboxOldestAge: new Gauge({ name: 'edge_outbox_oldest_age_seconds', help: 'Age of the oldest unsent outbox row by lane, seconds of the server clock (0 when none)', labelNames: ['lane'], registers }),
     messagesIn: new Counter({ name: 'edge_messages_in_total', help: 'Messages received from devices and clients', labelNames: ['transport'], registers }),
     accepted: new Counter({ name: 'edge_events_accepted_total', help: 'Events committed to the journal', labelNames: ['transport'], registers }),
     duplicates: new Counter({ name: 'edge_events_duplicate_total', help: 'Events already in the journal (retries), applied once', labelNames: ['transport'], registers }),

@@ -47,18 +47,36 @@ export interface OutboxRow {
 export class OutboxRows {
   private readonly insert
   private readonly list
+  private readonly byLane
+  private readonly byType
 
   constructor (db: Database, private readonly now: () => string = () => new Date().toISOString()) {
     this.insert = db.prepare(`INSERT OR IGNORE INTO outbox (event_id, type, lane, sku, payload, occurred_at, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
     this.list = db.prepare(`SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox
       WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
+    this.byLane = db.prepare('SELECT lane, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(seq) AS top FROM outbox GROUP BY lane')
+    this.byType = db.prepare('SELECT type, COUNT(*) FROM outbox GROUP BY type').raw()
   }
 
   /** Adds one row unless its event id is already there; true when added. Call inside the cause's transaction. */
   add (e: OutboxEntry): boolean {
     const res = this.insert.run(e.eventId, e.type, LANE_OF[e.type], e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt ?? this.now())
     return res.changes > 0
+  }
+
+  /** What waits to be sent, per lane (every lane listed, empty ones with 0 rows): rows, the oldest's creation time, the highest seq. */
+  depth (): Array<{ lane: OutboxLane, rows: number, oldestCreatedAt: string | null, highestSeq: number | null }> {
+    const rows = this.byLane.all() as Array<{ lane: OutboxLane, n: number, oldest: string | null, top: number | null }>
+    return OUTBOX_LANES.map((lane) => {
+      const r = rows.find((x) => x.lane === lane)
+      return { lane, rows: r?.n ?? 0, oldestCreatedAt: r?.oldest ?? null, highestSeq: r?.top ?? null }
+    })
+  }
+
+  /** Rows per type waiting. */
+  byTypeCounts (): Record<string, number> {
+    return Object.fromEntries(this.byType.all() as Array<[string, number]>)
   }
 
   /** Rows after `afterSeq`, oldest first, optionally of one type. */

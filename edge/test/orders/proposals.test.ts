@@ -38,6 +38,13 @@ t.test('a steady seller gets an order-up-to proposal with its reasoning; within 
   t.equal(sent.length, 1, 'one ERP-bound order')
   t.match(sent[0], { eventId: `order:${p.id}`, payload: { qty: p.qty, cases: p.qty / 12, mode: 'auto', supplier: null, orderDay: '2016-03-01' } })
 
+  const box = await call(server, 'GET', '/api/v1/outbox')
+  const urgent = box.body.lanes.find((l: any) => l.lane === 'urgent')
+  t.equal(urgent.rows, orders(server).length, 'approved orders wait in the urgent lane')
+  t.equal(box.body.byType.order, orders(server).length)
+  t.equal(urgent.oldestAgeS, 0, 'written at the server clock now')
+  t.match((await server.app.inject({ url: '/metrics' })).body, new RegExp(`edge_outbox_rows\\{lane="urgent"\\} ${urgent.rows}`))
+
   const trail = await auditOf(server, `proposal:${p.id}`)
   t.same(trail.map((e) => e.kind), ['proposal.recommended', 'proposal.auto_approved'])
   t.match(trail[0], { actor: 'system', inputs: { sku: 'FOODS_1_001', qty: p.qty }, versions: { forecast: String, policy: 'defaults@v0' } })

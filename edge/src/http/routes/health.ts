@@ -56,6 +56,7 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
   app.get('/metrics', {
     schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] }
   }, async (_req, reply) => {
+    for (const hook of deps.metrics.beforeScrape) hook()
     reply.header('content-type', deps.metrics.registry.contentType)
     return deps.metrics.registry.metrics()
   })
