@@ -34,6 +34,8 @@ import { KpiService } from './decisions/kpis/service.js'
 import { PhantomService } from './decisions/phantom/service.js'
 import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
+import { OutboxSender } from './outbox/sender.js'
+import { OutboxRows } from './store/outbox-rows.js'
 import { SalesStore } from './store/sales.js'
 import { ReceivingService } from './decisions/receiving/service.js'
 import type { CommittedEntry } from './ingest/commit-queue.js'
@@ -87,6 +89,10 @@ export interface EdgeServer {
   policies: PolicyStore
   /** The append-only audit log. */
   audit: AuditLog
+  /** Order proposals: the daily run (orderProposalsCron), expiry, decisions. */
+  orders: OrderService
+  /** Sends the ERP-bound outbox to the cloud relay (off without relayUrl). */
+  sender: OutboxSender
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -249,6 +255,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     })
     orders.start()
     undo.push(() => orders.stop())
+    // The outbox to the cloud relay, urgent lane first; rows go only when the relay has them.
+    const sender = new OutboxSender({ config, rows: new OutboxRows(db), log: log.child({ module: 'outbox' }) })
+    sender.start()
+    undo.push(() => sender.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
     const kpis = new KpiService({
       db,
@@ -277,6 +287,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       associates,
       sales,
       orders,
+      sender,
       kpis,
       policies,
       audit,
@@ -304,7 +315,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -357,18 +368,21 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       s.phantom.stop()
       s.receiving.stop()
       s.putaways.stop()
+      s.orders.stop()
       await withTimeout(queue.close(), config.shutdownTimeoutMs)
       // Scores still in memory are written before the journal thread goes.
       await s.risk.stop()
       await writer.close()
       await checkpointer.close()
+      // Rows a batch in flight carried stay until the relay's answer deletes them; a cut send is sent again.
+      await s.sender.stop()
       db.close()
       log.info({}, 'shut down')
     })()
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, orders: s.orders, sender: s.sender, close }
 }
 
 /** The SKUs of a committed batch's events. */

@@ -20,6 +20,13 @@ export interface EdgeConfig {
   dataDir: string
   profilesDir: string
   relayUrl: string | null
+  /** The store's token at the relay (issued at registration); sent as a Bearer token. */
+  relayToken: string | null
+  /** Outbox rows per batch at most. */
+  outboxBatchMax: number
+  /** Backoff after a failed send: first delay and ceiling, milliseconds (full jitter in between). */
+  outboxBackoffMinMs: number
+  outboxBackoffMaxMs: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Largest MQTT payload accepted, bytes (HTTP bodies have their own per-route limits); a larger one (up to maxPacketBytes) is dead-lettered. */
   maxPayloadBytes: number
@@ -125,6 +132,10 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   dataDir: { kind: 'string', default: './data', allowed: 'a directory path' },
   profilesDir: { kind: 'string', default: '', allowed: 'a directory of device profiles (empty = the shipped device-profiles/)' },
   relayUrl: { kind: 'nullable-string', default: null, allowed: 'an http(s) URL of the cloud relay, or null' },
+  relayToken: { kind: 'nullable-string', default: null, allowed: "the store's relay token, or null" },
+  outboxBatchMax: { kind: 'int', default: 500, min: 1, max: 10_000, allowed: 'an integer 1-10000 (rows)' },
+  outboxBackoffMinMs: { kind: 'int', default: 1000, min: 10, max: 600_000, allowed: 'an integer 10-600000 (milliseconds)' },
+  outboxBackoffMaxMs: { kind: 'int', default: 300_000, min: 10, max: 3_600_000, allowed: 'an integer 10-3600000 (milliseconds)' },
   logLevel: { kind: 'enum', default: 'info', values: LOG_LEVELS, allowed: LOG_LEVELS.join(', ') },
   maxPayloadBytes: { kind: 'int', default: 65536, min: 256, max: 16 * 1024 * 1024, allowed: 'an integer 256-16777216 (bytes)' },
   maxPacketBytes: { kind: 'int', default: 1024 * 1024, min: 1024, max: 256 * 1024 * 1024, allowed: 'an integer 1024-268435456 (bytes), at least maxPayloadBytes' },

@@ -12,7 +12,7 @@ export interface LogOptions {
 const redact = {
   paths: [
     'secret', '*.secret', 'password', '*.password', 'req.headers.authorization',
-    'headers.authorization', 'adminToken', '*.adminToken', 'tlsKey', '*.tlsKey'
+    'headers.authorization', 'adminToken', '*.adminToken', 'relayToken', '*.relayToken', 'tlsKey', '*.tlsKey'
   ],
   censor: '[redacted]'
 }

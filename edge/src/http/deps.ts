@@ -21,6 +21,7 @@ import type { ReceivingService } from '../decisions/receiving/service.js'
 import type { Queries } from '../store/queries.js'
 import type { SalesStore } from '../store/sales.js'
 import type { OrderService } from '../decisions/orders/service.js'
+import type { SenderStatus } from '../outbox/sender.js'
 import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
@@ -58,6 +59,8 @@ export interface AppDeps {
   sales: SalesStore
   /** Order proposals, their runs and decisions. */
   orders: OrderService
+  /** The outbox sender's state, for /api/v1/outbox. */
+  sender: { status (): SenderStatus }
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
   /** Governance policies in force, their versions, and what applies to a category. */

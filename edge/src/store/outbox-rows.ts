@@ -44,17 +44,27 @@ export interface OutboxRow {
   createdAt: string
 }
 
+interface RawRow { seq: number, event_id: string, type: OutboxType, lane: OutboxLane, sku: string | null, payload: string, occurred_at: string, created_at: string }
+
+function fromRaw (r: RawRow): OutboxRow {
+  return { seq: r.seq, eventId: r.event_id, type: r.type, lane: r.lane, sku: r.sku, payload: JSON.parse(r.payload) as Record<string, unknown>, occurredAt: r.occurred_at, createdAt: r.created_at }
+}
+
 export class OutboxRows {
   private readonly insert
   private readonly list
   private readonly byLane
+  private readonly laneHead
+  private readonly removeOne
   private readonly byType
 
-  constructor (db: Database, private readonly now: () => string = () => new Date().toISOString()) {
+  constructor (private readonly db: Database, private readonly now: () => string = () => new Date().toISOString()) {
     this.insert = db.prepare(`INSERT OR IGNORE INTO outbox (event_id, type, lane, sku, payload, occurred_at, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
     this.list = db.prepare(`SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox
       WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
+    this.laneHead = db.prepare('SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox WHERE lane = ? ORDER BY seq LIMIT ?')
+    this.removeOne = db.prepare('DELETE FROM outbox WHERE seq = ?')
     this.byLane = db.prepare('SELECT lane, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(seq) AS top FROM outbox GROUP BY lane')
     this.byType = db.prepare('SELECT type, COUNT(*) FROM outbox GROUP BY type').raw()
   }
@@ -79,9 +89,20 @@ export class OutboxRows {
     return Object.fromEntries(this.byType.all() as Array<[string, number]>)
   }
 
+  /** The oldest rows of one lane, seq order: the next batch of that lane. */
+  nextOfLane (lane: OutboxLane, limit: number): OutboxRow[] {
+    return (this.laneHead.all(lane, limit) as RawRow[]).map(fromRaw)
+  }
+
+  /** Deletes rows the relay has acknowledged, by seq; returns how many went. Only ever acknowledged ones. */
+  remove (seqs: readonly number[]): number {
+    let n = 0
+    this.db.transaction(() => { for (const s of seqs) n += this.removeOne.run(s).changes })()
+    return n
+  }
+
   /** Rows after `afterSeq`, oldest first, optionally of one type. */
   after (afterSeq: number, limit: number, type: OutboxType | null = null): OutboxRow[] {
-    const rows = this.list.all(afterSeq, type, type, limit) as Array<{ seq: number, event_id: string, type: OutboxType, lane: OutboxLane, sku: string | null, payload: string, occurred_at: string, created_at: string }>
-    return rows.map((r) => ({ seq: r.seq, eventId: r.event_id, type: r.type, lane: r.lane, sku: r.sku, payload: JSON.parse(r.payload) as Record<string, unknown>, occurredAt: r.occurred_at, createdAt: r.created_at }))
+    return (this.list.all(afterSeq, type, type, limit) as RawRow[]).map(fromRaw)
   }
 }

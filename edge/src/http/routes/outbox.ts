@@ -42,7 +42,8 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
                 }
               }
             },
-            byType: { type: 'object', additionalProperties: { type: 'integer' } }
+            byType: { type: 'object', additionalProperties: { type: 'integer' } },
+            sender: { type: 'object', additionalProperties: true, description: 'off | idle | sending | backoff | refused; failures in a row, next attempt, last acknowledged batch, last error' }
           }
         },
         ...errorResponses
@@ -50,6 +51,6 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
     }
   }, async () => {
     const lanes = rows.depth().map((l) => ({ ...l, oldestAgeS: ageS(l.oldestCreatedAt) }))
-    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts() }
+    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts(), sender: deps.sender.status() }
   })
 }

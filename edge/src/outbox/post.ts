@@ -1,0 +1,34 @@
+// One batch to the relay over HTTP(S): gzip-compressed JSON, the store's token as a Bearer token,
+// a time limit. node:https checks the relay's certificate against the system's trusted CAs.
+
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { gzipSync } from 'node:zlib'
+
+export interface PostResult { status: number, body: string }
+
+export function postJson (url: string, token: string | null, body: unknown, timeoutMs: number): Promise<PostResult> {
+  const u = new URL(url)
+  const data = gzipSync(Buffer.from(JSON.stringify(body), 'utf8'))
+  const request = u.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const req = request(u, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': data.length,
+        ...(token !== null ? { authorization: `Bearer ${token}` } : {})
+      },
+      timeout: timeoutMs
+    }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer from the relay in ${timeoutMs} ms`)))
+    req.on('error', reject)
+    req.end(data)
+  })
+}

@@ -1,0 +1,156 @@
+// Sends the ERP-bound outbox to the cloud relay: one lane at a time in priority order (urgent:
+// orders and adjustments, then normal, then telemetry), so a fresh order is never stuck behind a
+// day of receipts. A batch's rows are deleted only once the relay has answered that every one of
+// them is stored (inserted now, or a duplicate of one it had); anything else keeps them. A kill -9
+// at any point therefore loses nothing: at worst a batch is sent again, and the relay applies each
+// (storeId, eventId) once. Failures back off exponentially with full jitter; a refusal (4xx) keeps
+// the rows and is alarmed until someone fixes the cause (a token, a mapping), then they go.
+
+import type { EdgeConfig } from '../core/config.js'
+import type { Log } from '../core/log.js'
+import { OUTBOX_LANES, type OutboxRow, type OutboxRows } from '../store/outbox-rows.js'
+import { backoffMs } from './backoff.js'
+import { postJson, type PostResult } from './post.js'
+
+export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs'>
+
+export interface SenderOptions {
+  config: SenderConfig
+  rows: OutboxRows
+  log: Log
+  /** Milliseconds between looks at an empty outbox. */
+  idleMs?: number
+  /** A send's time limit, milliseconds. */
+  timeoutMs?: number
+  random?: () => number
+  post?: (url: string, token: string | null, body: unknown, timeoutMs: number) => Promise<PostResult>
+}
+
+export interface SenderStatus {
+  enabled: boolean
+  state: 'off' | 'idle' | 'sending' | 'backoff' | 'refused'
+  /** Consecutive failed sends. */
+  failures: number
+  nextAttemptAt: string | null
+  lastAck: { at: string, batchRows: number, highestSeq: number | null } | null
+  lastError: { at: string, status: number | null, code: string | null, message: string } | null
+  sentBatches: number
+  sentRows: number
+}
+
+/** A 4xx the store cannot fix by trying again: the rows stay, the alarm stays, until the cause is fixed. */
+function refusal (status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429
+}
+
+export class OutboxSender {
+  private stopped = false
+  private wake: (() => void) | null = null
+  private loopDone: Promise<void> | null = null
+  private readonly s: SenderStatus
+
+  constructor (private readonly o: SenderOptions) {
+    this.s = { enabled: o.config.relayUrl !== null, state: o.config.relayUrl !== null ? 'idle' : 'off', failures: 0, nextAttemptAt: null, lastAck: null, lastError: null, sentBatches: 0, sentRows: 0 }
+  }
+
+  status (): SenderStatus { return { ...this.s } }
+
+  start (): void {
+    if (this.o.config.relayUrl === null || this.loopDone !== null) return
+    this.loopDone = this.loop().catch((err: unknown) => { this.o.log.error({ err }, 'outbox sender stopped on an unexpected error') })
+  }
+
+  /** New rows were written: an idle sender looks now rather than at its next idle tick. */
+  kick (): void {
+    if (this.s.state === 'idle') this.wake?.()
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    this.wake?.()
+    await this.loopDone
+  }
+
+  private sleep (ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.wake = null; resolve() }, ms)
+      this.wake = () => { clearTimeout(timer); this.wake = null; resolve() }
+    })
+  }
+
+  /** The oldest rows of the most urgent lane that has any. */
+  private next (): OutboxRow[] {
+    for (const lane of OUTBOX_LANES) {
+      const rows = this.o.rows.nextOfLane(lane, this.o.config.outboxBatchMax)
+      if (rows.length > 0) return rows
+    }
+    return []
+  }
+
+  private async loop (): Promise<void> {
+    const url = `${this.o.config.relayUrl!.replace(/\/+$/, '')}/v1/stores/${encodeURIComponent(this.o.config.storeId)}/batches`
+    const post = this.o.post ?? postJson
+    while (!this.stopped) {
+      const batch = this.next()
+      if (batch.length === 0) {
+        this.s.state = 'idle'
+        await this.sleep(this.o.idleMs ?? 1000)
+        continue
+      }
+      this.s.state = 'sending'
+      const body = { storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch }
+      let res: PostResult | null = null
+      let err: Error | null = null
+      try {
+        res = await post(url, this.o.config.relayToken, body, this.o.timeoutMs ?? 30_000)
+      } catch (e) {
+        err = e as Error
+      }
+      if (res !== null && res.status === 200 && this.acknowledged(res, batch)) continue
+      await this.failed(res, err, batch)
+    }
+  }
+
+  /** True, with the rows deleted, when the relay says every row of the batch is stored. */
+  private acknowledged (res: PostResult, batch: OutboxRow[]): boolean {
+    let ack: { stored?: unknown, duplicates?: unknown, highestSeq?: unknown }
+    try { ack = JSON.parse(res.body) as typeof ack } catch { ack = {} }
+    const stored = typeof ack.stored === 'number' ? ack.stored : -1
+    const duplicates = typeof ack.duplicates === 'number' ? ack.duplicates : -1
+    if (stored < 0 || duplicates < 0 || stored + duplicates !== batch.length) {
+      this.o.log.error({ rows: batch.length, stored, duplicates }, 'relay answer does not account for the whole batch: rows kept')
+      return false
+    }
+    this.o.rows.remove(batch.map((r) => r.seq))
+    const at = new Date().toISOString()
+    this.s.lastAck = { at, batchRows: batch.length, highestSeq: typeof ack.highestSeq === 'number' ? ack.highestSeq : null }
+    this.s.sentBatches++
+    this.s.sentRows += batch.length
+    if (this.s.failures > 0) this.o.log.info({ after: this.s.failures }, 'relay reachable again: sending the backlog')
+    this.s.failures = 0
+    this.s.nextAttemptAt = null
+    return true
+  }
+
+  private async failed (res: PostResult | null, err: Error | null, batch: OutboxRow[]): Promise<void> {
+    this.s.failures++
+    let code: string | null = null
+    let message = err?.message ?? `relay answered ${res?.status ?? 0}`
+    if (res !== null) {
+      try {
+        const e = (JSON.parse(res.body) as { error?: { code?: string, message?: string } }).error
+        code = e?.code ?? null
+        if (e?.message !== undefined) message = `${res.status} ${e.message}`
+      } catch {}
+    }
+    const refused = res !== null && refusal(res.status)
+    this.s.lastError = { at: new Date().toISOString(), status: res?.status ?? null, code, message }
+    const delay = refused ? this.o.config.outboxBackoffMaxMs : backoffMs(this.s.failures, this.o.config.outboxBackoffMinMs, this.o.config.outboxBackoffMaxMs, this.o.random)
+    this.s.state = refused ? 'refused' : 'backoff'
+    this.s.nextAttemptAt = new Date(Date.now() + delay).toISOString()
+    const line = { status: res?.status ?? null, code, message, rows: batch.length, lane: batch[0].lane, failures: this.s.failures, retryInMs: delay }
+    if (refused) this.o.log.error(line, 'relay refused an outbox batch: rows kept until the cause is fixed')
+    else this.o.log.warn(line, 'outbox batch not delivered: rows kept, retrying')
+    await this.sleep(delay)
+  }
+}

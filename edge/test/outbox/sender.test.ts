@@ -1,0 +1,108 @@
+// The outbox sender against a relay on a real socket (a small HTTP server speaking the relay's batch
+// protocol, until cloud-relay/ has its own): urgent rows first, gzip and the store's token on the
+// wire, rows deleted only once the relay says it has every one, kept through failures and refusals,
+// and sent once the link is back.
+
+import t from 'tap'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { gunzipSync } from 'node:zlib'
+import { backoffMs } from '../../src/outbox/backoff.js'
+import { OutboxRows } from '../../src/store/outbox-rows.js'
+import { startTestServer, waitFor } from '../helpers/server.js'
+
+interface Relay {
+  url: string
+  batches: Array<{ auth: string | undefined, encoding: string | undefined, events: Array<{ seq: number, eventId: string, lane: string }> }>
+  /** What the next posts answer: 'ok', a status code, or 'partial' (accounts for one row fewer). */
+  mode: 'ok' | 'partial' | number
+  close (): Promise<void>
+}
+
+async function relay (): Promise<Relay> {
+  const seen = new Set<string>()
+  const r: Relay = { url: '', batches: [], mode: 'ok', close: async () => {} }
+  const body = (req: IncomingMessage): Promise<Buffer> => new Promise((resolve) => { const c: Buffer[] = []; req.on('data', (x: Buffer) => c.push(x)); req.on('end', () => resolve(Buffer.concat(c))) })
+  const server: Server = createServer((req, res) => {
+    void body(req).then((raw) => {
+      const json = JSON.parse(gunzipSync(raw).toString('utf8')) as { events: Relay['batches'][number]['events'] }
+      r.batches.push({ auth: req.headers.authorization, encoding: req.headers['content-encoding'], events: json.events })
+      if (typeof r.mode === 'number') {
+        res.writeHead(r.mode, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: r.mode === 401 ? 'RELAY_ERR_UNAUTHORIZED' : 'RELAY_ERR_INTERNAL', message: 'test relay says no' } }))
+        return
+      }
+      let stored = 0
+      let duplicates = 0
+      for (const e of json.events) { if (seen.has(e.eventId)) duplicates++; else { seen.add(e.eventId); stored++ } }
+      if (r.mode === 'partial') stored--
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stored, duplicates, highestSeq: Math.max(...json.events.map((e) => e.seq)) }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  r.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  r.close = () => new Promise((resolve) => server.close(() => resolve()))
+  return r
+}
+
+const row = (rows: OutboxRows, id: string, type: 'order' | 'receipt'): void => {
+  rows.add({ eventId: id, type, sku: 'FOODS_1_001', payload: { id }, occurredAt: '2016-03-01T10:00:00.000Z' })
+}
+
+t.test('urgent rows go first, compressed and with the store token; the relay has each once and the outbox empties', async (t) => {
+  const r = await relay()
+  t.teardown(() => r.close())
+  // The relay is down at start: rows pile up, receipts first, then an order.
+  r.mode = 503
+  const server = await startTestServer(t, { relayUrl: r.url, relayToken: 'store-1-token-0123456789', outboxBatchMax: 2, outboxBackoffMinMs: 20, outboxBackoffMaxMs: 80 })
+  const rows = new OutboxRows(server.db)
+  row(rows, 'receipt:1', 'receipt')
+  row(rows, 'receipt:2', 'receipt')
+  row(rows, 'receipt:3', 'receipt')
+  row(rows, 'order:1', 'order')
+  await waitFor(() => server.sender.status().failures >= 2)
+  t.match(server.sender.status(), { state: 'backoff', lastError: { status: 503, code: 'RELAY_ERR_INTERNAL' } })
+  t.equal(rows.after(0, 10).length, 4, 'nothing deleted while the relay is down')
+  t.ok(r.batches.every((b) => b.events[0].lane === 'urgent'), 'while it fails, the order is what it keeps trying first')
+
+  r.batches.length = 0
+  r.mode = 'ok'
+  await waitFor(() => rows.after(0, 10).length === 0, 5000)
+  t.same(r.batches.map((b) => b.events.map((e) => e.eventId)), [['order:1'], ['receipt:1', 'receipt:2'], ['receipt:3']], 'the order first, then receipts in batches of 2 in seq order')
+  t.ok(r.batches.every((b) => b.auth === 'Bearer store-1-token-0123456789' && b.encoding === 'gzip'))
+  t.match(server.sender.status(), { failures: 0, sentRows: 4, lastAck: { batchRows: 1 } })
+  const box = (await server.app.inject({ url: '/api/v1/outbox' })).json()
+  t.match(box, { total: 0, sender: { state: 'idle', sentBatches: 3 } })
+})
+
+t.test('a refusal keeps the rows and says why; an answer that does not cover the batch deletes nothing', async (t) => {
+  const r = await relay()
+  t.teardown(() => r.close())
+  r.mode = 401
+  const server = await startTestServer(t, { relayUrl: r.url, relayToken: 'wrong-token-0123456789', outboxBackoffMinMs: 20, outboxBackoffMaxMs: 150 })
+  const rows = new OutboxRows(server.db)
+  row(rows, 'order:7', 'order')
+  await waitFor(() => server.sender.status().state === 'refused')
+  t.match(server.sender.status(), { lastError: { status: 401, code: 'RELAY_ERR_UNAUTHORIZED' } })
+  t.equal(rows.after(0, 10).length, 1, 'kept until the cause is fixed')
+  r.mode = 'partial'
+  await waitFor(() => r.batches.length >= 2, 3000)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(rows.after(0, 10).length, 1, 'one row not accounted for: the batch stays')
+  r.mode = 'ok'
+  await waitFor(() => rows.after(0, 10).length === 0, 3000)
+  t.pass('sent once the relay takes it (it counted the earlier copy as a duplicate)')
+})
+
+t.test('without relayUrl the sender is off and the rows wait', async (t) => {
+  const server = await startTestServer(t)
+  new OutboxRows(server.db).add({ eventId: 'order:1', type: 'order', sku: null, payload: {}, occurredAt: '2016-03-01T10:00:00.000Z' })
+  t.match(server.sender.status(), { enabled: false, state: 'off' })
+  t.equal((await server.app.inject({ url: '/api/v1/outbox' })).json().total, 1)
+})
+
+t.test('backoff: exponential bound, capped, full jitter, never below the minimum', async (t) => {
+  t.equal(backoffMs(1, 100, 10_000, () => 1), 100)
+  t.equal(backoffMs(4, 100, 10_000, () => 1), 800)
+  t.equal(backoffMs(40, 100, 10_000, () => 1), 10_000, 'capped')
+  t.equal(backoffMs(4, 100, 10_000, () => 0.5), 400, 'jitter: a share of the bound')
+  t.equal(backoffMs(4, 100, 10_000, () => 0), 100, 'never below the minimum')
+})
