@@ -7,9 +7,13 @@ import { gzipSync } from 'node:zlib'
 
 export interface PostResult { status: number, body: string }
 
-export function postJson (url: string, token: string | null, body: unknown, timeoutMs: number): Promise<PostResult> {
+/** The gzip body of a batch: compressed once, so the bandwidth cap can count its bytes before it goes. */
+export function gzipJson (body: unknown): Buffer {
+  return gzipSync(Buffer.from(JSON.stringify(body), 'utf8'))
+}
+
+export function postJson (url: string, token: string | null, data: Buffer, timeoutMs: number): Promise<PostResult> {
   const u = new URL(url)
-  const data = gzipSync(Buffer.from(JSON.stringify(body), 'utf8'))
   const request = u.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
     const req = request(u, {

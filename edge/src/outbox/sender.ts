@@ -10,9 +10,11 @@ import type { EdgeConfig } from '../core/config.js'
 import type { Log } from '../core/log.js'
 import { OUTBOX_LANES, type OutboxRow, type OutboxRows } from '../store/outbox-rows.js'
 import { backoffMs } from './backoff.js'
-import { postJson, type PostResult } from './post.js'
+import { Bandwidth } from './bandwidth.js'
+import { probeLink } from './link-probe.js'
+import { gzipJson, postJson, type PostResult } from './post.js'
 
-export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs'>
+export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs' | 'outboxMaxBytesPerS'>
 
 export interface SenderOptions {
   config: SenderConfig
@@ -23,7 +25,9 @@ export interface SenderOptions {
   /** A send's time limit, milliseconds. */
   timeoutMs?: number
   random?: () => number
-  post?: (url: string, token: string | null, body: unknown, timeoutMs: number) => Promise<PostResult>
+  /** Milliseconds between link probes while backing off after a network failure. */
+  probeEveryMs?: number
+  post?: (url: string, token: string | null, body: Buffer, timeoutMs: number) => Promise<PostResult>
 }
 
 export interface SenderStatus {
@@ -36,6 +40,8 @@ export interface SenderStatus {
   lastError: { at: string, status: number | null, code: string | null, message: string } | null
   sentBatches: number
   sentRows: number
+  /** Compressed bytes sent. */
+  sentBytes: number
 }
 
 /** A 4xx the store cannot fix by trying again: the rows stay, the alarm stays, until the cause is fixed. */
@@ -48,9 +54,11 @@ export class OutboxSender {
   private wake: (() => void) | null = null
   private loopDone: Promise<void> | null = null
   private readonly s: SenderStatus
+  private readonly bandwidth: Bandwidth
 
   constructor (private readonly o: SenderOptions) {
-    this.s = { enabled: o.config.relayUrl !== null, state: o.config.relayUrl !== null ? 'idle' : 'off', failures: 0, nextAttemptAt: null, lastAck: null, lastError: null, sentBatches: 0, sentRows: 0 }
+    this.bandwidth = new Bandwidth(o.config.outboxMaxBytesPerS)
+    this.s = { enabled: o.config.relayUrl !== null, state: o.config.relayUrl !== null ? 'idle' : 'off', failures: 0, nextAttemptAt: null, lastAck: null, lastError: null, sentBatches: 0, sentRows: 0, sentBytes: 0 }
   }
 
   status (): SenderStatus { return { ...this.s } }
@@ -98,11 +106,15 @@ export class OutboxSender {
         continue
       }
       this.s.state = 'sending'
-      const body = { storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch }
+      const data = gzipJson({ storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch })
+      const wait = this.bandwidth.take(data.length)
+      if (wait > 0) await this.sleep(wait)
+      if (this.stopped) break
       let res: PostResult | null = null
       let err: Error | null = null
       try {
-        res = await post(url, this.o.config.relayToken, body, this.o.timeoutMs ?? 30_000)
+        res = await post(url, this.o.config.relayToken, data, this.o.timeoutMs ?? 30_000)
+        if (res.status === 200) this.s.sentBytes += data.length
       } catch (e) {
         err = e as Error
       }
@@ -151,6 +163,27 @@ export class OutboxSender {
     const line = { status: res?.status ?? null, code, message, rows: batch.length, lane: batch[0].lane, failures: this.s.failures, retryInMs: delay }
     if (refused) this.o.log.error(line, 'relay refused an outbox batch: rows kept until the cause is fixed')
     else this.o.log.warn(line, 'outbox batch not delivered: rows kept, retrying')
+    // No answer at all (the link is down): look at the link every few seconds and go as soon as it is back.
+    const probe = res === null ? this.watchLink() : null
     await this.sleep(delay)
+    probe?.()
+  }
+
+  /** Wakes the sender when the relay's host takes a connection again; returns a stop function. */
+  private watchLink (): () => void {
+    let stopped = false
+    const every = this.o.probeEveryMs ?? 5000
+    const look = async (): Promise<void> => {
+      while (!stopped && !this.stopped) {
+        await new Promise((resolve) => setTimeout(resolve, every))
+        if (stopped || this.stopped) return
+        if (await probeLink(this.o.config.relayUrl!, Math.min(every, 3000))) {
+          if (!stopped) { this.o.log.info({}, 'relay link is back: sending now'); this.wake?.() }
+          return
+        }
+      }
+    }
+    void look()
+    return () => { stopped = true }
   }
 }

@@ -6,7 +6,10 @@
 import t from 'tap'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { gunzipSync } from 'node:zlib'
+import { silentLog } from '../../src/core/log.js'
 import { backoffMs } from '../../src/outbox/backoff.js'
+import { Bandwidth } from '../../src/outbox/bandwidth.js'
+import { OutboxSender } from '../../src/outbox/sender.js'
 import { OutboxRows } from '../../src/store/outbox-rows.js'
 import { startTestServer, waitFor } from '../helpers/server.js'
 
@@ -18,7 +21,7 @@ interface Relay {
   close (): Promise<void>
 }
 
-async function relay (): Promise<Relay> {
+async function relay (port = 0): Promise<Relay> {
   const seen = new Set<string>()
   const r: Relay = { url: '', batches: [], mode: 'ok', close: async () => {} }
   const body = (req: IncomingMessage): Promise<Buffer> => new Promise((resolve) => { const c: Buffer[] = []; req.on('data', (x: Buffer) => c.push(x)); req.on('end', () => resolve(Buffer.concat(c))) })
@@ -37,7 +40,7 @@ async function relay (): Promise<Relay> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stored, duplicates, highestSeq: Math.max(...json.events.map((e) => e.seq)) }))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   r.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
   r.close = () => new Promise((resolve) => server.close(() => resolve()))
   return r
@@ -105,4 +108,36 @@ t.test('backoff: exponential bound, capped, full jitter, never below the minimum
   t.equal(backoffMs(40, 100, 10_000, () => 1), 10_000, 'capped')
   t.equal(backoffMs(4, 100, 10_000, () => 0.5), 400, 'jitter: a share of the bound')
   t.equal(backoffMs(4, 100, 10_000, () => 0), 100, 'never below the minimum')
+})
+
+t.test('when the link comes back the backlog goes at once, not at the end of the backoff', async (t) => {
+  const first = await relay()
+  const port = Number(new URL(first.url).port)
+  await first.close() // the link is down: nothing listens there
+  const server = await startTestServer(t)
+  const rows = new OutboxRows(server.db)
+  row(rows, 'order:1', 'order')
+  const sender = new OutboxSender({
+    config: { relayUrl: first.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0 },
+    rows,
+    log: silentLog(),
+    probeEveryMs: 50
+  })
+  sender.start()
+  t.teardown(() => sender.stop())
+  await waitFor(() => sender.status().failures === 1)
+  t.match(sender.status(), { state: 'backoff', lastError: { status: null } })
+  const back = await relay(port)
+  t.teardown(() => back.close())
+  await waitFor(() => rows.after(0, 10).length === 0, 3000)
+  t.equal(back.batches.length, 1, 'sent within the probe interval, a minute before the backoff would have')
+})
+
+t.test('the bandwidth cap spreads a backlog: a second of allowance, then a wait for what is over', async (t) => {
+  const b = new Bandwidth(1000)
+  t.equal(b.take(600), 0)
+  t.equal(b.take(400), 0, 'a second of allowance goes at once')
+  const wait = b.take(500)
+  t.ok(wait >= 490 && wait <= 500, `500 bytes over: about half a second (${wait} ms)`)
+  t.equal(new Bandwidth(0).take(1e9), 0, '0 = no cap')
 })
