@@ -35,6 +35,7 @@ import { PhantomService } from './decisions/phantom/service.js'
 import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
 import { OutboxSender } from './outbox/sender.js'
+import { OutboxBudget } from './outbox/budget.js'
 import { OutboxRows } from './store/outbox-rows.js'
 import { SalesStore } from './store/sales.js'
 import { ReceivingService } from './decisions/receiving/service.js'
@@ -256,9 +257,15 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     orders.start()
     undo.push(() => orders.stop())
     // The outbox to the cloud relay, urgent lane first; rows go only when the relay has them.
-    const sender = new OutboxSender({ config, rows: new OutboxRows(db), log: log.child({ module: 'outbox' }) })
+    const outboxRows = new OutboxRows(db)
+    const sender = new OutboxSender({ config, rows: outboxRows, log: log.child({ module: 'outbox' }) })
     sender.start()
     undo.push(() => sender.stop())
+    // The outbox's disk budget, measured every minute of the server clock (and on each status read).
+    const budget = new OutboxBudget({ rows: outboxRows, budgetMb: config.outboxDiskBudgetMb, log: log.child({ module: 'outbox' }) })
+    budget.check()
+    const stopBudget = time.scheduler.every('outbox-budget', 60_000, () => { budget.check() })
+    undo.push(stopBudget)
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
     const kpis = new KpiService({
       db,
@@ -288,6 +295,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       sales,
       orders,
       sender,
+      outboxBudget: budget,
       kpis,
       policies,
       audit,

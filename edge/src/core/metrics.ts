@@ -9,6 +9,7 @@ export interface Metrics {
   beforeScrape: Array<() => void>
   outboxRows: Gauge<'lane'>
   outboxOldestAge: Gauge<'lane'>
+  outboxBytes: Gauge
   messagesIn: Counter<'transport'>
   accepted: Counter<'transport'>
   duplicates: Counter<'transport'>
@@ -47,6 +48,7 @@ export function createMetrics (opts: { defaults?: boolean } = {}): Metrics {
     registry,
     beforeScrape: [],
     outboxRows: new Gauge({ name: 'edge_outbox_rows', help: 'ERP-bound outbox rows waiting to be sent, by lane', labelNames: ['lane'], registers }),
+    outboxBytes: new Gauge({ name: 'edge_outbox_bytes', help: 'Estimated bytes the outbox holds, as of the last budget check (outboxDiskBudgetMb)', registers }),
     outboxOldestAge: new Gauge({ name: 'edge_outbox_oldest_age_seconds', help: 'Age of the oldest unsent outbox row by lane, seconds of the server clock (0 when none)', labelNames: ['lane'], registers }),
     messagesIn: new Counter({ name: 'edge_messages_in_total', help: 'Messages received from devices and clients', labelNames: ['transport'], registers }),
     accepted: new Counter({ name: 'edge_events_accepted_total', help: 'Events committed to the journal', labelNames: ['transport'], registers }),

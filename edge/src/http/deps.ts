@@ -22,6 +22,7 @@ import type { Queries } from '../store/queries.js'
 import type { SalesStore } from '../store/sales.js'
 import type { OrderService } from '../decisions/orders/service.js'
 import type { SenderStatus } from '../outbox/sender.js'
+import type { BudgetStatus } from '../outbox/budget.js'
 import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
@@ -61,6 +62,8 @@ export interface AppDeps {
   orders: OrderService
   /** The outbox sender's state, for /api/v1/outbox. */
   sender: { status (): SenderStatus }
+  /** The outbox's disk budget: level, bytes, telemetry dropped. */
+  outboxBudget: { check (): BudgetStatus, status (): BudgetStatus }
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
   /** Governance policies in force, their versions, and what applies to a category. */

@@ -44,6 +44,9 @@ export interface OutboxRow {
   createdAt: string
 }
 
+/** Bytes a row costs beyond its payload and id: the other columns, the row header and two indexes. */
+const ROW_OVERHEAD_BYTES = 160
+
 interface RawRow { seq: number, event_id: string, type: OutboxType, lane: OutboxLane, sku: string | null, payload: string, occurred_at: string, created_at: string }
 
 function fromRaw (r: RawRow): OutboxRow {
@@ -56,6 +59,8 @@ export class OutboxRows {
   private readonly byLane
   private readonly laneHead
   private readonly removeOne
+  private readonly sizeOf
+  private readonly oldestSizes
   private readonly byType
 
   constructor (private readonly db: Database, private readonly now: () => string = () => new Date().toISOString()) {
@@ -65,6 +70,8 @@ export class OutboxRows {
       WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
     this.laneHead = db.prepare('SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox WHERE lane = ? ORDER BY seq LIMIT ?')
     this.removeOne = db.prepare('DELETE FROM outbox WHERE seq = ?')
+    this.sizeOf = db.prepare(`SELECT COALESCE(SUM(length(payload) + length(event_id) + ${ROW_OVERHEAD_BYTES}), 0) FROM outbox`).pluck()
+    this.oldestSizes = db.prepare(`SELECT seq, length(payload) + length(event_id) + ${ROW_OVERHEAD_BYTES} AS size FROM outbox WHERE lane = ? ORDER BY seq LIMIT 10000`)
     this.byLane = db.prepare('SELECT lane, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(seq) AS top FROM outbox GROUP BY lane')
     this.byType = db.prepare('SELECT type, COUNT(*) FROM outbox GROUP BY type').raw()
   }
@@ -82,6 +89,27 @@ export class OutboxRows {
       const r = rows.find((x) => x.lane === lane)
       return { lane, rows: r?.n ?? 0, oldestCreatedAt: r?.oldest ?? null, highestSeq: r?.top ?? null }
     })
+  }
+
+  /** Estimated bytes the outbox holds: payloads and ids, plus a per-row overhead for the row and its indexes. */
+  bytes (): number {
+    return this.sizeOf.get() as number
+  }
+
+  /** Drops the oldest rows of a lane until about `bytes` are freed (telemetry only: see outbox/budget.ts). */
+  dropOldestOfLane (lane: OutboxLane, bytes: number): { rows: number, bytes: number } {
+    let rows = 0
+    let freed = 0
+    this.db.transaction(() => {
+      // Read before deleting (a statement cannot delete while another iterates); 10,000 rows a check at most.
+      for (const r of this.oldestSizes.all(lane) as Array<{ seq: number, size: number }>) {
+        if (freed >= bytes) break
+        this.removeOne.run(r.seq)
+        rows++
+        freed += r.size
+      }
+    })()
+    return { rows, bytes: freed }
   }
 
   /** Rows per type waiting. */

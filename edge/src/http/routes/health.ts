@@ -19,7 +19,8 @@ const healthSchema = {
     database: { type: 'object', properties: { schemaVersion: { type: 'integer' }, events: { type: 'integer' } } },
     ingest: { type: 'object', properties: { pendingCommits: { type: 'integer' }, journalError: { type: ['string', 'null'] } } },
     devices: { type: 'object', properties: { registered: { type: 'integer' }, online: { type: 'integer' } } },
-    serial: { type: 'array', items: { type: 'object', additionalProperties: true } }
+    serial: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    outbox: { type: 'object', properties: { level: { type: 'string', description: 'ok, warn (80% of outboxDiskBudgetMb) or full' }, bytes: { type: 'integer' }, budgetBytes: { type: 'integer' } } }
   }
 } as const
 
@@ -49,7 +50,8 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
       database: { schemaVersion: currentVersion(deps.db), events: deps.queries.countEvents() },
       ingest: { pendingCommits: deps.pendingCommits(), journalError: failure ? failure.message : null },
       devices: { registered: devices.filter((d) => d.status !== 'revoked').length, online: devices.filter((d) => deps.presence.isOnline(d.id)).length },
-      serial: deps.serialHealth()
+      serial: deps.serialHealth(),
+      outbox: (({ level, bytes, budgetBytes }) => ({ level, bytes, budgetBytes }))(deps.outboxBudget.status())
     }
   })
 

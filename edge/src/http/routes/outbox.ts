@@ -13,6 +13,7 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
   const rows = new OutboxRows(deps.db)
   const ageS = (at: string | null): number | null => at === null ? null : Math.max(0, Math.round((deps.clock.now() - Date.parse(at)) / 1000))
   deps.metrics.beforeScrape.push(() => {
+    deps.metrics.outboxBytes.set(deps.outboxBudget.status().bytes)
     for (const l of rows.depth()) {
       deps.metrics.outboxRows.set({ lane: l.lane }, l.rows)
       deps.metrics.outboxOldestAge.set({ lane: l.lane }, ageS(l.oldestCreatedAt) ?? 0)
@@ -43,6 +44,7 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
               }
             },
             byType: { type: 'object', additionalProperties: { type: 'integer' } },
+            budget: { type: 'object', properties: { level: { type: 'string', enum: ['ok', 'warn', 'full'] }, bytes: { type: 'integer' }, budgetBytes: { type: 'integer' }, droppedTelemetry: { type: 'integer' } } },
             sender: { type: 'object', additionalProperties: true, description: 'off | idle | sending | backoff | refused; failures in a row, next attempt, last acknowledged batch, last error' }
           }
         },
@@ -51,6 +53,6 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
     }
   }, async () => {
     const lanes = rows.depth().map((l) => ({ ...l, oldestAgeS: ageS(l.oldestCreatedAt) }))
-    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts(), sender: deps.sender.status() }
+    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts(), budget: deps.outboxBudget.check(), sender: deps.sender.status() }
   })
 }
