@@ -1,0 +1,47 @@
+// The relay's PostgreSQL schema, as versioned migrations (applied by migratePostgres in one
+// transaction under an advisory lock, so relay processes starting together do not race).
+// Times are epoch milliseconds (BIGINT) from the relay's clock. Add migrations, never edit one.
+
+import type { RelayMigration } from './sqlite-schema.js'
+
+export const POSTGRES_MIGRATIONS: readonly RelayMigration[] = [{
+  version: 1,
+  name: 'stores and events',
+  sql: `
+CREATE TABLE relay_stores (
+  store_id TEXT PRIMARY KEY,
+  name TEXT,
+  registered_at BIGINT NOT NULL,
+  token_hash TEXT NOT NULL,          -- salt:sha256(salt + token), hex
+  prev_token_hash TEXT,              -- the token before the last rotation ...
+  prev_valid_until BIGINT,           -- ... valid until then (grace, default 24 h)
+  revoked_at BIGINT,
+  stored_count BIGINT NOT NULL DEFAULT 0,
+  forwarded_count BIGINT NOT NULL DEFAULT 0,
+  highest_seq BIGINT NOT NULL DEFAULT 0, -- what the store may delete up to
+  lease_owner TEXT,                  -- worker id holding the store for forwarding
+  lease_token TEXT,                  -- random per claim; complete/fail must present it
+  lease_until BIGINT,                -- after this another worker may take the store
+  last_claimed_at BIGINT,            -- least recently claimed goes first
+  retry_at BIGINT,                   -- after a failed forward, not claimed before this
+  last_error TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE relay_events (
+  store_id TEXT NOT NULL REFERENCES relay_stores (store_id),
+  seq BIGINT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  sku TEXT,
+  payload JSONB NOT NULL,
+  occurred_at TEXT NOT NULL,         -- the store's ISO 8601, verbatim
+  created_at TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  forwarded_at BIGINT,
+  PRIMARY KEY (store_id, seq),
+  UNIQUE (store_id, event_id)
+);
+CREATE INDEX relay_events_unforwarded ON relay_events (store_id, seq) WHERE forwarded_at IS NULL;
+`
+}]
