@@ -20,7 +20,17 @@ export const RelayErrors = {
   STORE_REVOKED: spec('RELAY_ERR_STORE_REVOKED', 403, 'store is revoked'),
   CLAIM_LOST: spec('RELAY_ERR_CLAIM_LOST', 409, 'the claim is no longer held (its lease expired and another worker took the store)'),
   CLAIM_ORDER: spec('RELAY_ERR_CLAIM_ORDER', 400, 'forwarded events must be a prefix of the claim, in seq order'),
-  MIGRATION_FAILED: spec('RELAY_ERR_MIGRATION_FAILED', 500, 'relay database migration failed')
+  MIGRATION_FAILED: spec('RELAY_ERR_MIGRATION_FAILED', 500, 'relay database migration failed'),
+
+  // the HTTP service
+  CONFIG_INVALID: spec('RELAY_ERR_CONFIG_INVALID', 500, 'invalid relay configuration'),
+  UNAUTHORIZED: spec('RELAY_ERR_UNAUTHORIZED', 401, 'store token missing, wrong or for another store'),
+  ADMIN_ONLY: spec('RELAY_ERR_ADMIN_ONLY', 401, 'this route needs the relay admin token'),
+  VALIDATION: spec('RELAY_ERR_VALIDATION', 400, 'request does not match the schema'),
+  BAD_BODY: spec('RELAY_ERR_BAD_BODY', 400, 'body is not gzip or JSON as declared'),
+  TOO_LARGE: spec('RELAY_ERR_TOO_LARGE', 413, 'batch is over the size limit'),
+  NOT_FOUND: spec('RELAY_ERR_NOT_FOUND', 404, 'not found'),
+  INTERNAL: spec('RELAY_ERR_INTERNAL', 500, 'internal error')
 } as const
 
 export type RelayErrorName = keyof typeof RelayErrors

@@ -1,0 +1,74 @@
+// The relay's configuration: defaults, then RELAY_* environment variables, then explicit overrides
+// (tests); every value checked at start with an error that names the key.
+
+import { RelayErrors, RelayStorageError } from './storage/errors.js'
+
+export interface RelayConfig {
+  host: string
+  /** HTTP port; 0 = any free port. */
+  httpPort: number
+  /** Where the SQLite database lives (when no databaseUrl). */
+  dataDir: string
+  /** PostgreSQL connection string; null = SQLite in dataDir. */
+  databaseUrl: string | null
+  /** Operator routes (registering stores, rotating tokens) need it; null = the LAN is trusted. */
+  adminToken: string | null
+  /** Events per batch at most. */
+  maxBatchEvents: number
+  /** Body bytes per batch at most, after decompression. */
+  maxBatchBytes: number
+  logLevel: string
+}
+
+const DEFAULTS: RelayConfig = {
+  host: '0.0.0.0',
+  httpPort: 8090,
+  dataDir: './data',
+  databaseUrl: null,
+  adminToken: null,
+  maxBatchEvents: 10_000,
+  maxBatchBytes: 32 * 1024 * 1024,
+  logLevel: 'info'
+}
+
+const ENV: Record<keyof RelayConfig, string> = {
+  host: 'RELAY_HOST',
+  httpPort: 'RELAY_HTTP_PORT',
+  dataDir: 'RELAY_DATA_DIR',
+  databaseUrl: 'RELAY_DATABASE_URL',
+  adminToken: 'RELAY_ADMIN_TOKEN',
+  maxBatchEvents: 'RELAY_MAX_BATCH_EVENTS',
+  maxBatchBytes: 'RELAY_MAX_BATCH_BYTES',
+  logLevel: 'RELAY_LOG_LEVEL'
+}
+
+function bad (key: string, got: unknown, allowed: string): RelayStorageError {
+  return new RelayStorageError(RelayErrors.CONFIG_INVALID, `relay config "${key}" is invalid: got ${JSON.stringify(got)}; allowed: ${allowed}`)
+}
+
+function int (key: string, v: unknown, min: number, max: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN
+  if (!Number.isInteger(n) || n < min || n > max) throw bad(key, v, `an integer ${min}-${max}`)
+  return n
+}
+
+export function loadRelayConfig (o: { env?: Record<string, string | undefined>, overrides?: Partial<RelayConfig> } = {}): RelayConfig {
+  const env = o.env ?? process.env
+  const raw: Record<string, unknown> = { ...DEFAULTS }
+  for (const [key, name] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name]
+  Object.assign(raw, o.overrides ?? {})
+  const c: RelayConfig = {
+    host: String(raw.host),
+    httpPort: int('httpPort', raw.httpPort, 0, 65535),
+    dataDir: String(raw.dataDir),
+    databaseUrl: raw.databaseUrl === null ? null : String(raw.databaseUrl),
+    adminToken: raw.adminToken === null ? null : String(raw.adminToken),
+    maxBatchEvents: int('maxBatchEvents', raw.maxBatchEvents, 1, 1_000_000),
+    maxBatchBytes: int('maxBatchBytes', raw.maxBatchBytes, 1024, 1024 * 1024 * 1024),
+    logLevel: String(raw.logLevel)
+  }
+  if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')
+  if (c.adminToken !== null && c.adminToken.length < 16) throw bad('adminToken', '(hidden)', 'a token of 16 or more characters')
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) throw bad('logLevel', c.logLevel, 'fatal, error, warn, info, debug, trace or silent')
+  return c
+}

@@ -1,0 +1,41 @@
+// A store server and the relay, both real on real sockets: the store's outbox reaches the relay
+// once (an order and receipts, the order first), the store's outbox empties, and a relay that is
+// down for a while only delays it.
+
+import t from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { OutboxRows } from '../../edge/src/store/outbox-rows.js'
+import { startTestServer, waitFor } from '../../edge/test/helpers/server.js'
+import { loadRelayConfig } from '../src/config.js'
+import { startRelay } from '../src/main.js'
+import { SqliteRelayStorage } from '../src/storage/sqlite.js'
+
+t.test('the outbox drains into the relay, each event once, and survives the relay being away', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-e2e-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const config = loadRelayConfig({ env: {}, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: dir, logLevel: 'silent' } })
+  let relay = await startRelay(config)
+  const port = relay.port
+  const { token } = await relay.storage.registerStore('store-1')
+  await relay.close() // away when the store starts writing
+
+  const store = await startTestServer(t, { relayUrl: `http://127.0.0.1:${port}`, relayToken: token, outboxBackoffMinMs: 20, outboxBackoffMaxMs: 200 })
+  const rows = new OutboxRows(store.db)
+  for (let i = 1; i <= 5; i++) rows.add({ eventId: `receipt:${i}`, type: 'receipt', sku: 'FOODS_1_001', payload: { i }, occurredAt: '2016-03-01T10:00:00.000Z' })
+  rows.add({ eventId: 'order:1', type: 'order', sku: 'FOODS_1_001', payload: { qty: 24 }, occurredAt: '2016-03-01T10:00:00.000Z' })
+  await waitFor(() => store.sender.status().failures >= 1, 5000)
+  t.equal(rows.after(0, 100).length, 6, 'kept while the relay is away')
+
+  relay = await startRelay({ ...config, httpPort: port })
+  t.teardown(() => relay.close())
+  await waitFor(() => rows.after(0, 100).length === 0, 10_000)
+  const stats = await relay.storage.stats('store-1')
+  t.match(stats, { storedCount: 6, highestSeq: 6 })
+  await relay.close()
+  const again = new SqliteRelayStorage({ file: join(dir, 'relay.db') })
+  const claim = await again.claimNext('w1', 100)
+  t.same(claim?.events.map((e) => e.eventId), ['receipt:1', 'receipt:2', 'receipt:3', 'receipt:4', 'receipt:5', 'order:1'], 'each once, forwarded in the store\'s seq order')
+  await again.close()
+})
