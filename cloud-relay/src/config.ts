@@ -18,6 +18,10 @@ export interface RelayConfig {
   /** Body bytes per batch at most, after decompression. */
   maxBatchBytes: number
   logLevel: string
+  /** The ERP webhook events are forwarded to; null = the relay only stores. */
+  forwardUrl: string | null
+  /** Forwarding workers in this process (each holds one store at a time). */
+  forwardWorkers: number
 }
 
 const DEFAULTS: RelayConfig = {
@@ -28,7 +32,9 @@ const DEFAULTS: RelayConfig = {
   adminToken: null,
   maxBatchEvents: 10_000,
   maxBatchBytes: 32 * 1024 * 1024,
-  logLevel: 'info'
+  logLevel: 'info',
+  forwardUrl: null,
+  forwardWorkers: 2
 }
 
 const ENV: Record<keyof RelayConfig, string> = {
@@ -39,7 +45,9 @@ const ENV: Record<keyof RelayConfig, string> = {
   adminToken: 'RELAY_ADMIN_TOKEN',
   maxBatchEvents: 'RELAY_MAX_BATCH_EVENTS',
   maxBatchBytes: 'RELAY_MAX_BATCH_BYTES',
-  logLevel: 'RELAY_LOG_LEVEL'
+  logLevel: 'RELAY_LOG_LEVEL',
+  forwardUrl: 'RELAY_FORWARD_URL',
+  forwardWorkers: 'RELAY_FORWARD_WORKERS'
 }
 
 function bad (key: string, got: unknown, allowed: string): RelayStorageError {
@@ -65,8 +73,11 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     adminToken: raw.adminToken === null ? null : String(raw.adminToken),
     maxBatchEvents: int('maxBatchEvents', raw.maxBatchEvents, 1, 1_000_000),
     maxBatchBytes: int('maxBatchBytes', raw.maxBatchBytes, 1024, 1024 * 1024 * 1024),
-    logLevel: String(raw.logLevel)
+    logLevel: String(raw.logLevel),
+    forwardUrl: raw.forwardUrl === null ? null : String(raw.forwardUrl),
+    forwardWorkers: int('forwardWorkers', raw.forwardWorkers, 1, 64)
   }
+  if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')
   if (c.adminToken !== null && c.adminToken.length < 16) throw bad('adminToken', '(hidden)', 'a token of 16 or more characters')
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) throw bad('logLevel', c.logLevel, 'fatal, error, warn, info, debug, trace or silent')

@@ -5,7 +5,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { packageVersion } from '../../edge/src/core/version.js'
+import { hostname } from 'node:os'
 import { buildRelayApp } from './app.js'
+import { Forwarder } from './forward/forwarder.js'
+import { WebhookAdapter } from './forward/webhook.js'
 import type { RelayConfig } from './config.js'
 import { PostgresRelayStorage } from './storage/postgres.js'
 import { SqliteRelayStorage } from './storage/sqlite.js'
@@ -15,6 +18,8 @@ export interface RelayServer {
   config: RelayConfig
   app: FastifyInstance
   storage: RelayStorage
+  /** The forwarding workers (none without forwardUrl). */
+  forwarders: Forwarder[]
   port: number
   close (): Promise<void>
 }
@@ -37,14 +42,24 @@ export async function startRelay (config: RelayConfig): Promise<RelayServer> {
   }
   const port = (app.server.address() as { port: number }).port
   app.log.info({ port, storage: kind }, 'cloud relay listening')
+  const forwarders: Forwarder[] = []
+  if (config.forwardUrl !== null) {
+    const adapter = new WebhookAdapter({ url: config.forwardUrl })
+    for (let i = 0; i < config.forwardWorkers; i++) {
+      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log })
+      f.start()
+      forwarders.push(f)
+    }
+  }
   let closing: Promise<void> | null = null
   return {
     config,
     app,
     storage,
+    forwarders,
     port,
     close: () => {
-      closing ??= (async () => { await app.close(); await storage.close() })()
+      closing ??= (async () => { await app.close(); await Promise.all(forwarders.map((f) => f.stop())); await storage.close() })()
       return closing
     }
   }
