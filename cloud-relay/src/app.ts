@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { timingSafeEqual } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import type { RelayConfig } from './config.js'
+import { fleet } from './fleet.js'
 import { RelayErrors, RelayStorageError } from './storage/errors.js'
 import { RELAY_EVENT_TYPES, RELAY_LANES, type RelayEventIn, type RelayStorage } from './storage/types.js'
 
@@ -96,6 +97,21 @@ export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstanc
     const s = await storage.stats(storeId)
     if (s === null) throw fail(RelayErrors.STORE_UNKNOWN, `no store ${storeId}`)
     return s
+  })
+
+  app.post('/v1/stores/:storeId/heartbeat', {
+    onRequest: storeAuth,
+    bodyLimit: 64 * 1024, // bytes: versions, queue depths, device counts, disk use
+    schema: { params: storeIdParam, body: { type: 'object' } }
+  }, async (req) => {
+    const { storeId } = req.params as { storeId: string }
+    await storage.recordHeartbeat(storeId, req.body as Record<string, unknown>)
+    return { storeId, at: new Date().toISOString() }
+  })
+
+  app.get('/v1/fleet', { onRequest: admin }, async () => {
+    const stores = await fleet(storage, Date.now(), config)
+    return { at: new Date().toISOString(), stores, alerts: stores.filter((s) => s.alerts.length > 0).length }
   })
 
   app.post('/v1/stores/:storeId/batches', {

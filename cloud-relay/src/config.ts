@@ -22,6 +22,10 @@ export interface RelayConfig {
   forwardUrl: string | null
   /** Forwarding workers in this process (each holds one store at a time). */
   forwardWorkers: number
+  /** A store with no heartbeat for this long is flagged stale in the fleet view, seconds. */
+  staleAfterS: number
+  /** Events waiting to be forwarded for longer than this flag the store's backlog, seconds. */
+  backlogAlertS: number
 }
 
 const DEFAULTS: RelayConfig = {
@@ -34,7 +38,9 @@ const DEFAULTS: RelayConfig = {
   maxBatchBytes: 32 * 1024 * 1024,
   logLevel: 'info',
   forwardUrl: null,
-  forwardWorkers: 2
+  forwardWorkers: 2,
+  staleAfterS: 300,
+  backlogAlertS: 900
 }
 
 const ENV: Record<keyof RelayConfig, string> = {
@@ -47,7 +53,9 @@ const ENV: Record<keyof RelayConfig, string> = {
   maxBatchBytes: 'RELAY_MAX_BATCH_BYTES',
   logLevel: 'RELAY_LOG_LEVEL',
   forwardUrl: 'RELAY_FORWARD_URL',
-  forwardWorkers: 'RELAY_FORWARD_WORKERS'
+  forwardWorkers: 'RELAY_FORWARD_WORKERS',
+  staleAfterS: 'RELAY_STALE_AFTER_S',
+  backlogAlertS: 'RELAY_BACKLOG_ALERT_S'
 }
 
 function bad (key: string, got: unknown, allowed: string): RelayStorageError {
@@ -75,7 +83,9 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     maxBatchBytes: int('maxBatchBytes', raw.maxBatchBytes, 1024, 1024 * 1024 * 1024),
     logLevel: String(raw.logLevel),
     forwardUrl: raw.forwardUrl === null ? null : String(raw.forwardUrl),
-    forwardWorkers: int('forwardWorkers', raw.forwardWorkers, 1, 64)
+    forwardWorkers: int('forwardWorkers', raw.forwardWorkers, 1, 64),
+    staleAfterS: int('staleAfterS', raw.staleAfterS, 10, 7 * 86_400),
+    backlogAlertS: int('backlogAlertS', raw.backlogAlertS, 10, 7 * 86_400)
   }
   if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')

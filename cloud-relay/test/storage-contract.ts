@@ -221,7 +221,18 @@ export function storageContract (t: Test, open: OpenStorage): void {
     t.same(st, {
       storeId: 'A', name: null, registeredAt, revokedAt: null, storedCount: 2, forwardedCount: 0, pendingCount: 2, highestSeq: 3,
       nextUnforwarded: { seq: 1, eventId: 'e1', occurredAt: ev(1).occurredAt, receivedAt: registeredAt + 10_000 },
-      oldestUnforwardedReceivedAt: registeredAt + 5000, lastError: null, retryAt: null, failedAttempts: 0, leaseOwner: null
+      oldestUnforwardedReceivedAt: registeredAt + 5000, lastError: null, retryAt: null, failedAttempts: 0, leaseOwner: null,
+      lastHeartbeatAt: null, lastHeartbeat: null
     })
+  })
+
+  t.test('the latest heartbeat is kept with the relay\'s time; an unknown store has none', async (t) => {
+    const { s, clock } = await fresh(t)
+    await s.registerStore('A')
+    await s.recordHeartbeat('A', { version: '0.1.0', queue: { urgent: 3 } })
+    clock.advance(60_000)
+    await s.recordHeartbeat('A', { version: '0.1.1', queue: { urgent: 0 } })
+    t.match(await s.stats('A'), { lastHeartbeatAt: clock.now(), lastHeartbeat: { version: '0.1.1', queue: { urgent: 0 } } })
+    await t.rejects(s.recordHeartbeat('Z', {}), { code: 'RELAY_ERR_STORE_UNKNOWN' })
   })
 }

@@ -39,3 +39,23 @@ t.test('the outbox drains into the relay, each event once, and survives the rela
   t.same(claim?.events.map((e) => e.eventId), ['receipt:1', 'receipt:2', 'receipt:3', 'receipt:4', 'receipt:5', 'order:1'], 'each once, forwarded in the store\'s seq order')
   await again.close()
 })
+
+t.test('the store reports in every heartbeat; the fleet view shows it and flags a store gone quiet', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-fleet-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const relay = await startRelay(loadRelayConfig({ env: {}, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: dir, logLevel: 'silent', adminToken: 'relay-admin-token-0123456789', staleAfterS: 10 } }))
+  t.teardown(() => relay.close())
+  const { token } = await relay.storage.registerStore('store-1', 'Main Street')
+  await relay.storage.registerStore('store-2')
+  const store = await startTestServer(t, { relayUrl: `http://127.0.0.1:${relay.port}`, relayToken: token, outboxHeartbeatS: 1 })
+  await waitFor(() => store.heartbeat.status().sent >= 1, 5000)
+  const res = await fetch(`http://127.0.0.1:${relay.port}/v1/fleet`, { headers: { authorization: 'Bearer relay-admin-token-0123456789' } })
+  const view = await res.json() as { stores: Array<Record<string, any>>, alerts: number }
+  const one = view.stores.find((s) => s.storeId === 'store-1')!
+  t.match(one, { name: 'Main Street', alerts: [], reported: { versions: { server: String }, queue: { urgent: { rows: 0 } }, devices: { registered: Number }, disk: { dbBytes: Number }, sender: { state: String } } })
+  t.ok(one.heartbeatAgeS <= 2)
+  t.same(view.stores.find((s) => s.storeId === 'store-2')!.alerts, ['never_heard'], 'a store never heard from is flagged')
+  t.equal(view.alerts, 1)
+  const box = (await store.app.inject({ url: '/api/v1/outbox' })).json()
+  t.match(box.heartbeat, { lastOk: true, lastStatus: 200 })
+})

@@ -36,6 +36,8 @@ import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
 import { OutboxSender } from './outbox/sender.js'
 import { OutboxBudget } from './outbox/budget.js'
+import { Heartbeat } from './outbox/heartbeat.js'
+import { diskUse } from './store/disk.js'
 import { OutboxRows } from './store/outbox-rows.js'
 import { SalesStore } from './store/sales.js'
 import { ReceivingService } from './decisions/receiving/service.js'
@@ -94,6 +96,8 @@ export interface EdgeServer {
   orders: OrderService
   /** Sends the ERP-bound outbox to the cloud relay (off without relayUrl). */
   sender: OutboxSender
+  /** The heartbeat to the relay (off without relayUrl). */
+  heartbeat: Heartbeat
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -266,6 +270,25 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     budget.check()
     const stopBudget = time.scheduler.every('outbox-budget', 60_000, () => { budget.check() })
     undo.push(stopBudget)
+    // Every minute the relay hears how the store is: versions, queue, devices, disk, the sender.
+    const heartbeat = new Heartbeat({
+      relayUrl: config.relayUrl,
+      relayToken: config.relayToken,
+      storeId: config.storeId,
+      everyMs: config.outboxHeartbeatS * 1000,
+      log: log.child({ module: 'outbox' }),
+      collect: () => ({
+        at: new Date().toISOString(),
+        versions: { server: version, model: risk.slots.active?.model.version ?? null, policies: policies.current().version },
+        queue: Object.fromEntries(outboxRows.depth().map((l) => [l.lane, { rows: l.rows, oldestCreatedAt: l.oldestCreatedAt }])),
+        outboxBudget: budget.status(),
+        devices: { registered: registry.list().filter((d) => d.status !== 'revoked').length, online: registry.list().filter((d) => presence.isOnline(d.id)).length },
+        disk: diskUse(config.dataDir),
+        sender: (({ state, failures, lastAck, lastError }) => ({ state, failures, lastAck, lastError }))(sender.status())
+      })
+    })
+    heartbeat.start()
+    undo.push(() => heartbeat.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
     const kpis = new KpiService({
       db,
@@ -296,6 +319,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       orders,
       sender,
       outboxBudget: budget,
+      heartbeat,
       kpis,
       policies,
       audit,
@@ -323,7 +347,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, heartbeat, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -383,6 +407,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       await writer.close()
       await checkpointer.close()
       // Rows a batch in flight carried stay until the relay's answer deletes them; a cut send is sent again.
+      s.heartbeat.stop()
       await s.sender.stop()
       db.close()
       log.info({}, 'shut down')
@@ -390,7 +415,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, orders: s.orders, sender: s.sender, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, orders: s.orders, sender: s.sender, heartbeat: s.heartbeat, close }
 }
 
 /** The SKUs of a committed batch's events. */

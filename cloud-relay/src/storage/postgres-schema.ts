@@ -44,4 +44,11 @@ CREATE TABLE relay_events (
 );
 CREATE INDEX relay_events_unforwarded ON relay_events (store_id, seq) WHERE forwarded_at IS NULL;
 `
+}, {
+  version: 2,
+  name: 'heartbeats',
+  sql: `
+ALTER TABLE relay_stores ADD COLUMN last_heartbeat_at BIGINT; -- relay clock, epoch ms
+ALTER TABLE relay_stores ADD COLUMN last_heartbeat TEXT; -- JSON: what the store said (versions, queue, devices, disk)
+`
 }]

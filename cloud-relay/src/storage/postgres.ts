@@ -250,8 +250,15 @@ export class PostgresRelayStorage implements RelayStorage {
       lastError: s.last_error,
       retryAt: numOrNull(s.retry_at),
       failedAttempts: num(s.failed_attempts),
-      leaseOwner: leaseUntil !== null && leaseUntil > this.now() ? s.lease_owner : null
+      leaseOwner: leaseUntil !== null && leaseUntil > this.now() ? s.lease_owner : null,
+      lastHeartbeatAt: numOrNull(s.last_heartbeat_at),
+      lastHeartbeat: s.last_heartbeat === null || s.last_heartbeat === undefined ? null : JSON.parse(s.last_heartbeat as string) as Record<string, unknown>
     }
+  }
+
+  async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {
+    const r = await this.pool.query('UPDATE relay_stores SET last_heartbeat_at = $1, last_heartbeat = $2 WHERE store_id = $3', [this.now(), JSON.stringify(body), storeId])
+    if (r.rowCount === 0) throw new RelayStorageError(RelayErrors.STORE_UNKNOWN, `no store ${storeId}`)
   }
 
   async storeIds (): Promise<string[]> {

@@ -19,7 +19,8 @@ interface StoreRow {
   store_id: string, name: string | null, registered_at: number, token_hash: string, prev_token_hash: string | null,
   prev_valid_until: number | null, revoked_at: number | null, stored_count: number, forwarded_count: number,
   highest_seq: number, lease_owner: string | null, lease_token: string | null, lease_until: number | null,
-  retry_at: number | null, last_error: string | null, failed_attempts: number
+  retry_at: number | null, last_error: string | null, failed_attempts: number,
+  last_heartbeat_at: number | null, last_heartbeat: string | null
 }
 interface EventRow {
   store_id: string, seq: number, event_id: string, type: StoredEvent['type'], lane: StoredEvent['lane'], sku: string | null,
@@ -215,8 +216,15 @@ export class SqliteRelayStorage implements RelayStorage {
       lastError: s.last_error,
       retryAt: s.retry_at,
       failedAttempts: s.failed_attempts,
-      leaseOwner: leased ? s.lease_owner : null
+      leaseOwner: leased ? s.lease_owner : null,
+      lastHeartbeatAt: s.last_heartbeat_at,
+      lastHeartbeat: s.last_heartbeat === null ? null : JSON.parse(s.last_heartbeat) as Record<string, unknown>
     }
+  }
+
+  async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {
+    const r = this.db.prepare('UPDATE relay_stores SET last_heartbeat_at = ?, last_heartbeat = ? WHERE store_id = ?').run(this.now(), JSON.stringify(body), storeId)
+    if (r.changes === 0) throw new RelayStorageError(RelayErrors.STORE_UNKNOWN, `no store ${storeId}`)
   }
 
   async storeIds (): Promise<string[]> {

@@ -78,6 +78,9 @@ export interface StoreStats {
   failedAttempts: number
   /** Worker holding an unexpired lease, or null. */
   leaseOwner: string | null
+  /** When the store's last heartbeat arrived (relay clock, epoch ms), and what it said; null before the first. */
+  lastHeartbeatAt: number | null
+  lastHeartbeat: Record<string, unknown> | null
 }
 
 export interface RelayStorage {
@@ -122,6 +125,8 @@ export interface RelayStorage {
   fail (claim: Claim, error: string, retryAt: number, forwardedEventIds?: readonly string[]): Promise<void>
 
   // --- observation ---------------------------------------------------------------------------
+  /** Keeps the store's latest heartbeat (what it reports of itself), stamped with the relay's clock. */
+  recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void>
   /** null for an unknown store. */
   stats (storeId: string): Promise<StoreStats | null>
   /** All registered store ids, sorted (for the fleet view). */

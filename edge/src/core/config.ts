@@ -31,6 +31,8 @@ export interface EdgeConfig {
   outboxMaxBytesPerS: number
   /** Disk the outbox may use, megabytes: a warning at 80%, an alarm at 100% (ERP-bound rows are never dropped). */
   outboxDiskBudgetMb: number
+  /** Seconds between heartbeats to the relay. */
+  outboxHeartbeatS: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Largest MQTT payload accepted, bytes (HTTP bodies have their own per-route limits); a larger one (up to maxPacketBytes) is dead-lettered. */
   maxPayloadBytes: number
@@ -140,6 +142,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   outboxBatchMax: { kind: 'int', default: 500, min: 1, max: 10_000, allowed: 'an integer 1-10000 (rows)' },
   outboxBackoffMinMs: { kind: 'int', default: 1000, min: 10, max: 600_000, allowed: 'an integer 10-600000 (milliseconds)' },
   outboxBackoffMaxMs: { kind: 'int', default: 300_000, min: 10, max: 3_600_000, allowed: 'an integer 10-3600000 (milliseconds)' },
+  outboxHeartbeatS: { kind: 'int', default: 60, min: 1, max: 3600, allowed: 'an integer 1-3600 (seconds)' },
   outboxDiskBudgetMb: { kind: 'int', default: 2048, min: 1, max: 1_000_000, allowed: 'an integer 1-1000000 (megabytes)' },
   outboxMaxBytesPerS: { kind: 'int', default: 0, min: 0, max: 1_000_000_000, allowed: 'an integer 0-1000000000 (bytes per second, compressed; 0 = no cap)' },
   logLevel: { kind: 'enum', default: 'info', values: LOG_LEVELS, allowed: LOG_LEVELS.join(', ') },

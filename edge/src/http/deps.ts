@@ -23,6 +23,7 @@ import type { SalesStore } from '../store/sales.js'
 import type { OrderService } from '../decisions/orders/service.js'
 import type { SenderStatus } from '../outbox/sender.js'
 import type { BudgetStatus } from '../outbox/budget.js'
+import type { HeartbeatStatus } from '../outbox/heartbeat.js'
 import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
 
@@ -64,6 +65,8 @@ export interface AppDeps {
   sender: { status (): SenderStatus }
   /** The outbox's disk budget: level, bytes, telemetry dropped. */
   outboxBudget: { check (): BudgetStatus, status (): BudgetStatus }
+  /** The heartbeat to the relay: when it last went and whether it was taken. */
+  heartbeat: { status (): HeartbeatStatus }
   /** The KPIs of /api/v1/kpis. */
   kpis: KpiService
   /** Governance policies in force, their versions, and what applies to a category. */

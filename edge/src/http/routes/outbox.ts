@@ -45,6 +45,7 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
             },
             byType: { type: 'object', additionalProperties: { type: 'integer' } },
             budget: { type: 'object', properties: { level: { type: 'string', enum: ['ok', 'warn', 'full'] }, bytes: { type: 'integer' }, budgetBytes: { type: 'integer' }, droppedTelemetry: { type: 'integer' } } },
+            heartbeat: { type: 'object', properties: { lastAt: { type: ['string', 'null'] }, lastOk: { type: ['boolean', 'null'] }, lastStatus: { type: ['integer', 'null'] }, sent: { type: 'integer' } } },
             sender: { type: 'object', additionalProperties: true, description: 'off | idle | sending | backoff | refused; failures in a row, next attempt, last acknowledged batch, last error' }
           }
         },
@@ -53,6 +54,6 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
     }
   }, async () => {
     const lanes = rows.depth().map((l) => ({ ...l, oldestAgeS: ageS(l.oldestCreatedAt) }))
-    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts(), budget: deps.outboxBudget.check(), sender: deps.sender.status() }
+    return { total: lanes.reduce((a, l) => a + l.rows, 0), lanes, byType: rows.byTypeCounts(), budget: deps.outboxBudget.check(), sender: deps.sender.status(), heartbeat: deps.heartbeat.status() }
   })
 }
