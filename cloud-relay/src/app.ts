@@ -114,6 +114,23 @@ export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstanc
     return { at: new Date().toISOString(), stores, alerts: stores.filter((s) => s.alerts.length > 0).length }
   })
 
+  app.get('/v1/dead-letters', {
+    onRequest: admin,
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { storeId: storeIdParam.properties.storeId, limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 } } } }
+  }, async (req) => {
+    const q = req.query as { storeId?: string, limit: number }
+    return { deadLetters: await storage.deadLetters(q.storeId ?? null, q.limit) }
+  })
+
+  app.post('/v1/stores/:storeId/dead-letters/replay', {
+    onRequest: admin,
+    schema: { params: storeIdParam, body: { type: 'object', additionalProperties: false, properties: { eventIds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 }, maxItems: 10_000 } } } }
+  }, async (req) => {
+    const { storeId } = req.params as { storeId: string }
+    const b = (req.body ?? {}) as { eventIds?: string[] }
+    return { storeId, replayed: await storage.replay(storeId, b.eventIds ?? null) }
+  })
+
   app.post('/v1/stores/:storeId/batches', {
     onRequest: storeAuth,
     schema: {

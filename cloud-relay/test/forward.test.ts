@@ -12,10 +12,10 @@ import { gzipSync } from 'node:zlib'
 import { loadRelayConfig } from '../src/config.js'
 import { startRelay, type RelayServer } from '../src/main.js'
 
-interface FakeErp { url: string, got: Array<{ key: string, storeId: string, seq: number }>, mode: 'ok' | 500, close (): Promise<void> }
+interface FakeErp { url: string, got: Array<{ key: string, storeId: string, seq: number }>, mode: 'ok' | 500, refuse: Set<string>, close (): Promise<void> }
 
 async function fakeErp (): Promise<FakeErp> {
-  const erp: FakeErp = { url: '', got: [], mode: 'ok', close: async () => {} }
+  const erp: FakeErp = { url: '', got: [], mode: 'ok', refuse: new Set(), close: async () => {} }
   const seen = new Set<string>()
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -24,6 +24,7 @@ async function fakeErp (): Promise<FakeErp> {
       if (erp.mode === 500) { res.writeHead(500).end('ERP down'); return }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { storeId: string, seq: number }
       const key = String(req.headers['idempotency-key'])
+      if (erp.refuse.has(key)) { res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"unknown item"}'); return }
       // A real ERP ignores a repeated idempotency key; the test records every call to catch repeats.
       if (!seen.has(key)) { seen.add(key); erp.got.push({ key, storeId: body.storeId, seq: body.seq }) } else erp.got.push({ key: `${key} (repeat)`, storeId: body.storeId, seq: body.seq })
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
@@ -88,4 +89,27 @@ t.test('every event reaches the ERP once, in order per store, through an ERP ans
   }
   t.same(erp.got.map((g) => g.key).sort(), ['A:e1', 'A:e2', 'A:e3', 'A:e4', 'B:e1', 'B:e2', 'B:e3', 'B:e4', 'B:e5', 'C:e1'], 'each event once, with its idempotency key')
   t.match(await r1.storage.stats('A'), { forwardedCount: 4, pendingCount: 0 })
+})
+
+t.test('an event the ERP refuses is dead-lettered with the reason; the rest go on; replayed after the fix it arrives once', async (t) => {
+  const erp = await fakeErp()
+  t.teardown(() => erp.close())
+  const dir = mkdtempSync(join(tmpdir(), 'relay-dlq-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const admin = 'relay-admin-token-0123456789'
+  const r = await startRelay(loadRelayConfig({ env: {}, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: dir, logLevel: 'silent', forwardUrl: erp.url, forwardWorkers: 1, adminToken: admin } }))
+  t.teardown(() => r.close())
+  const { token } = await r.storage.registerStore('A')
+  erp.refuse.add('A:e2')
+  t.equal(await post(r, 'A', token, [1, 2, 3]), 200)
+  await until(() => erp.got.length === 2)
+  t.same(erp.got.map((g) => g.seq), [1, 3], 'e2 refused, e3 went on')
+  const list = await (await fetch(`http://127.0.0.1:${r.port}/v1/dead-letters?storeId=A`, { headers: { authorization: `Bearer ${admin}` } })).json() as { deadLetters: Array<{ eventId: string, reason: string }> }
+  t.match(list.deadLetters, [{ eventId: 'e2', reason: /422/ }])
+  erp.refuse.clear() // the mapping is fixed at the ERP
+  const replay = await fetch(`http://127.0.0.1:${r.port}/v1/stores/A/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{}' })
+  t.same(await replay.json(), { storeId: 'A', replayed: 1 })
+  await until(() => erp.got.length === 3)
+  t.same(erp.got.map((g) => g.key), ['A:e1', 'A:e3', 'A:e2'], 'the replayed event arrives once')
+  t.match(await r.storage.stats('A'), { forwardedCount: 3, deadCount: 0, pendingCount: 0 })
 })

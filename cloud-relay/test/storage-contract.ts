@@ -219,7 +219,7 @@ export function storageContract (t: Test, open: OpenStorage): void {
     await s.storeBatch('A', [ev(1)])
     const st = await s.stats('A')
     t.same(st, {
-      storeId: 'A', name: null, registeredAt, revokedAt: null, storedCount: 2, forwardedCount: 0, pendingCount: 2, highestSeq: 3,
+      storeId: 'A', name: null, registeredAt, revokedAt: null, storedCount: 2, forwardedCount: 0, pendingCount: 2, deadCount: 0, highestSeq: 3,
       nextUnforwarded: { seq: 1, eventId: 'e1', occurredAt: ev(1).occurredAt, receivedAt: registeredAt + 10_000 },
       oldestUnforwardedReceivedAt: registeredAt + 5000, lastError: null, retryAt: null, failedAttempts: 0, leaseOwner: null,
       lastHeartbeatAt: null, lastHeartbeat: null
@@ -234,5 +234,27 @@ export function storageContract (t: Test, open: OpenStorage): void {
     await s.recordHeartbeat('A', { version: '0.1.1', queue: { urgent: 0 } })
     t.match(await s.stats('A'), { lastHeartbeatAt: clock.now(), lastHeartbeat: { version: '0.1.1', queue: { urgent: 0 } } })
     await t.rejects(s.recordHeartbeat('Z', {}), { code: 'RELAY_ERR_STORE_UNKNOWN' })
+  })
+
+  t.test('an event the ERP refuses is parked: the store goes on past it, and a replay puts it first in line', async (t) => {
+    const { s } = await fresh(t)
+    await s.registerStore('A')
+    await s.storeBatch('A', [ev(1), ev(2), ev(3)])
+    const c1 = await s.claimNext('w1', 10) as Claim
+    await s.deadLetter(c1, 'e2', 'ERP 422: unknown item', ['e1'])
+    t.match(await s.stats('A'), { forwardedCount: 1, deadCount: 1, pendingCount: 1, leaseOwner: null, lastError: null })
+    t.same((await s.deadLetters('A', 10)).map((d) => [d.eventId, d.reason]), [['e2', 'ERP 422: unknown item']])
+    const c2 = await s.claimNext('w1', 10) as Claim
+    t.same(c2.events.map((e) => e.eventId), ['e3'], 'the parked event is skipped')
+    await s.complete(c2, ['e3'])
+    t.equal(await s.claimNext('w1', 10), null, 'nothing left but the parked one')
+    await t.rejects(s.deadLetter(c2, 'e9', 'x'), { code: 'RELAY_ERR_CLAIM_ORDER' })
+    t.equal(await s.replay('A', null), 1)
+    const c3 = await s.claimNext('w1', 10) as Claim
+    t.same(c3.events.map((e) => e.eventId), ['e2'], 'replayed: back in line')
+    await s.complete(c3, ['e2'])
+    t.match(await s.stats('A'), { forwardedCount: 3, deadCount: 0, pendingCount: 0 })
+    t.same(await s.deadLetters(null, 10), [])
+    t.equal(await s.replay('A', ['e2']), 0, 'nothing parked: nothing replayed')
   })
 }

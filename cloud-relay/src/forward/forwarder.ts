@@ -1,7 +1,8 @@
 // Forwards stored events to the ERP: a worker claims one store at a time (no other worker, in this
 // process or another one sharing PostgreSQL, holds it meanwhile), sends its events in seq order and
 // marks what went. A failure stops that store's stream where it is (later events wait, order is kept)
-// until a retry after exponential backoff with jitter; other stores go on.
+// until a retry after exponential backoff with jitter; other stores go on. An event the ERP refuses
+// as it is (a 4xx) is parked in the dead letters and the store goes on past it.
 
 import type { FastifyBaseLogger } from 'fastify'
 import type { Claim, RelayStorage } from '../storage/types.js'
@@ -23,7 +24,7 @@ export interface ForwarderOptions {
   random?: () => number
 }
 
-export interface ForwarderStats { forwarded: number, failures: number, claims: number }
+export interface ForwarderStats { forwarded: number, failures: number, claims: number, deadLettered: number }
 
 export class Forwarder {
   private stopped = false
@@ -31,7 +32,7 @@ export class Forwarder {
   private wake: (() => void) | null = null
   /** Consecutive failures per store, for its backoff. */
   private readonly failures = new Map<string, number>()
-  readonly stats: ForwarderStats = { forwarded: 0, failures: 0, claims: 0 }
+  readonly stats: ForwarderStats = { forwarded: 0, failures: 0, claims: 0, deadLettered: 0 }
 
   constructor (private readonly o: ForwarderOptions) {}
 
@@ -69,6 +70,15 @@ export class Forwarder {
         const bound = Math.min(this.o.retryMaxMs ?? 300_000, (this.o.retryMinMs ?? 1000) * 2 ** Math.min(n - 1, 20))
         const retryAt = now + Math.max(this.o.retryMinMs ?? 1000, Math.round((this.o.random ?? Math.random)() * bound))
         const e2 = err instanceof ErpError ? err : new ErpError((err as Error).message, true)
+        if (!e2.retryable) {
+          // The ERP refuses this event as it is: parked with the reason for a replay after the fix,
+          // and the store's later events go on.
+          await this.o.storage.deadLetter(claim, e.eventId, `${this.o.adapter.name}: ${e2.message}`, sent)
+          this.stats.deadLettered++
+          this.failures.delete(claim.storeId)
+          this.o.log.error({ storeId: claim.storeId, eventId: e.eventId, seq: e.seq, status: e2.status, reason: e2.message }, 'ERP refused an event: dead-lettered, replay it after the fix')
+          return
+        }
         await this.o.storage.fail(claim, `${this.o.adapter.name}: ${e2.message}`, retryAt, sent)
         this.o.log.warn({ storeId: claim.storeId, eventId: e.eventId, seq: e.seq, status: e2.status, retryable: e2.retryable, failures: n, retryInMs: retryAt - now }, 'ERP did not take an event: the store waits, in order')
         return

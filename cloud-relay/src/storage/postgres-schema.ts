@@ -51,4 +51,12 @@ CREATE INDEX relay_events_unforwarded ON relay_events (store_id, seq) WHERE forw
 ALTER TABLE relay_stores ADD COLUMN last_heartbeat_at BIGINT; -- relay clock, epoch ms
 ALTER TABLE relay_stores ADD COLUMN last_heartbeat TEXT; -- JSON: what the store said (versions, queue, devices, disk)
 `
+}, {
+  version: 3,
+  name: 'dead letters',
+  sql: `
+ALTER TABLE relay_events ADD COLUMN dead_at BIGINT; -- the ERP refused it as it is: parked, skipped, replayable
+ALTER TABLE relay_events ADD COLUMN dead_reason TEXT;
+ALTER TABLE relay_stores ADD COLUMN dead_count INTEGER NOT NULL DEFAULT 0;
+`
 }]

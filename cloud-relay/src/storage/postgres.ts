@@ -10,7 +10,7 @@ import pg from 'pg'
 import { checkBatchOrder, forwardedPrefix, hashToken, newToken, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js'
-import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
+import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
 
 export interface PostgresRelayStorageOptions extends RelayStorageOptions {
   /** postgresql://user@host:port/db (RELAY_DATABASE_URL). */
@@ -185,7 +185,7 @@ export class PostgresRelayStorage implements RelayStorage {
       // not waited on; READ COMMITTED re-checks the lease on the latest row version before locking.
       // Least recently claimed first, so one busy store cannot starve the rest of the fleet.
       const pick = await c.query(`SELECT store_id FROM relay_stores
-        WHERE stored_count > forwarded_count AND (lease_until IS NULL OR lease_until <= $1) AND (retry_at IS NULL OR retry_at <= $1)
+        WHERE stored_count > forwarded_count + dead_count AND (lease_until IS NULL OR lease_until <= $1) AND (retry_at IS NULL OR retry_at <= $1)
         ORDER BY last_claimed_at NULLS FIRST, store_id LIMIT 1 FOR UPDATE SKIP LOCKED`, [now])
       if (pick.rowCount === 0) return null
       const storeId = pick.rows[0].store_id as string
@@ -193,7 +193,7 @@ export class PostgresRelayStorage implements RelayStorage {
       const leaseUntil = now + this.leaseMs
       await c.query('UPDATE relay_stores SET lease_owner = $1, lease_token = $2, lease_until = $3, last_claimed_at = $4 WHERE store_id = $5',
         [workerId, claimToken, leaseUntil, now, storeId])
-      const rows = await c.query(`SELECT ${EVENT_COLS} FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL ORDER BY seq LIMIT $2`,
+      const rows = await c.query(`SELECT ${EVENT_COLS} FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT $2`,
         [storeId, Math.max(1, limit)])
       return { storeId, workerId, claimToken, leaseUntil, events: rows.rows.map(toEvent) }
     })
@@ -233,8 +233,8 @@ export class PostgresRelayStorage implements RelayStorage {
     const r = await this.pool.query('SELECT * FROM relay_stores WHERE store_id = $1', [storeId])
     if (r.rowCount === 0) return null
     const s = r.rows[0] as Row
-    const next = (await this.pool.query('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL ORDER BY seq LIMIT 1', [storeId])).rows[0] as Row | undefined
-    const oldest = (await this.pool.query('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL', [storeId])).rows[0] as Row
+    const next = (await this.pool.query('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1', [storeId])).rows[0] as Row | undefined
+    const oldest = (await this.pool.query('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL AND dead_at IS NULL', [storeId])).rows[0] as Row
     const leaseUntil = numOrNull(s.lease_until)
     return {
       storeId,
@@ -243,7 +243,8 @@ export class PostgresRelayStorage implements RelayStorage {
       revokedAt: numOrNull(s.revoked_at),
       storedCount: num(s.stored_count),
       forwardedCount: num(s.forwarded_count),
-      pendingCount: num(s.stored_count) - num(s.forwarded_count),
+      pendingCount: num(s.stored_count) - num(s.forwarded_count) - num(s.dead_count),
+      deadCount: num(s.dead_count),
       highestSeq: num(s.highest_seq),
       nextUnforwarded: next === undefined ? null : { seq: num(next.seq), eventId: next.event_id, occurredAt: next.occurred_at, receivedAt: num(next.received_at) },
       oldestUnforwardedReceivedAt: numOrNull(oldest.t),
@@ -254,6 +255,34 @@ export class PostgresRelayStorage implements RelayStorage {
       lastHeartbeatAt: numOrNull(s.last_heartbeat_at),
       lastHeartbeat: s.last_heartbeat === null || s.last_heartbeat === undefined ? null : JSON.parse(s.last_heartbeat as string) as Record<string, unknown>
     }
+  }
+
+  async deadLetter (claim: Claim, eventId: string, reason: string, forwardedEventIds: readonly string[] = []): Promise<void> {
+    const at = forwardedEventIds.length
+    if (claim.events[at]?.eventId !== eventId) throw new RelayStorageError(RelayErrors.CLAIM_ORDER, `the event parked must be the one after those forwarded (${claim.events[at]?.eventId ?? 'none'}), not ${eventId}`)
+    await this.tx(async (c) => {
+      const n = await this.settle(c, claim, forwardedEventIds)
+      await c.query('UPDATE relay_events SET dead_at = $1, dead_reason = $2 WHERE store_id = $3 AND event_id = $4 AND forwarded_at IS NULL AND dead_at IS NULL', [this.now(), reason, claim.storeId, eventId])
+      await c.query(`UPDATE relay_stores SET forwarded_count = forwarded_count + $1, dead_count = dead_count + 1, lease_owner = NULL, lease_token = NULL,
+        lease_until = NULL, retry_at = NULL, last_error = NULL, failed_attempts = 0 WHERE store_id = $2`, [n, claim.storeId])
+    })
+  }
+
+  async deadLetters (storeId: string | null, limit: number): Promise<DeadLetter[]> {
+    const r = await this.pool.query(`SELECT store_id, seq, event_id, type, dead_at, dead_reason FROM relay_events WHERE dead_at IS NOT NULL AND ($1::text IS NULL OR store_id = $1) ORDER BY store_id, seq LIMIT $2`, [storeId, limit])
+    return r.rows.map((x: Row) => ({ storeId: x.store_id as string, seq: num(x.seq), eventId: x.event_id as string, type: x.type as string, deadAt: num(x.dead_at), reason: (x.dead_reason ?? null) as string | null }))
+  }
+
+  async replay (storeId: string, eventIds: readonly string[] | null): Promise<number> {
+    return await this.tx(async (c) => {
+      await this.lockStore(c, storeId)
+      const r = eventIds === null
+        ? await c.query('UPDATE relay_events SET dead_at = NULL, dead_reason = NULL WHERE store_id = $1 AND dead_at IS NOT NULL', [storeId])
+        : await c.query('UPDATE relay_events SET dead_at = NULL, dead_reason = NULL WHERE store_id = $1 AND event_id = ANY($2::text[]) AND dead_at IS NOT NULL', [storeId, [...eventIds]])
+      const n = r.rowCount ?? 0
+      await c.query('UPDATE relay_stores SET dead_count = dead_count - $1 WHERE store_id = $2', [n, storeId])
+      return n
+    })
   }
 
   async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {

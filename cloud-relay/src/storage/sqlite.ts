@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { checkBatchOrder, forwardedPrefix, hashToken, newToken, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
-import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
+import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
 
 export interface SqliteRelayStorageOptions extends RelayStorageOptions {
   /** Path of the database file (created with its schema when missing). */
@@ -20,7 +20,7 @@ interface StoreRow {
   prev_valid_until: number | null, revoked_at: number | null, stored_count: number, forwarded_count: number,
   highest_seq: number, lease_owner: string | null, lease_token: string | null, lease_until: number | null,
   retry_at: number | null, last_error: string | null, failed_attempts: number,
-  last_heartbeat_at: number | null, last_heartbeat: string | null
+  last_heartbeat_at: number | null, last_heartbeat: string | null, dead_count: number
 }
 interface EventRow {
   store_id: string, seq: number, event_id: string, type: StoredEvent['type'], lane: StoredEvent['lane'], sku: string | null,
@@ -151,14 +151,14 @@ export class SqliteRelayStorage implements RelayStorage {
       const now = this.now()
       // Least recently claimed first, so one busy store cannot starve the rest of the fleet.
       const pick = this.db.prepare(`SELECT store_id FROM relay_stores
-        WHERE stored_count > forwarded_count AND (lease_until IS NULL OR lease_until <= ?) AND (retry_at IS NULL OR retry_at <= ?)
+        WHERE stored_count > forwarded_count + dead_count AND (lease_until IS NULL OR lease_until <= ?) AND (retry_at IS NULL OR retry_at <= ?)
         ORDER BY last_claimed_at IS NOT NULL, last_claimed_at, store_id LIMIT 1`).get(now, now) as { store_id: string } | undefined
       if (pick === undefined) return null
       const claimToken = randomBytes(16).toString('hex')
       const leaseUntil = now + this.leaseMs
       this.db.prepare('UPDATE relay_stores SET lease_owner = ?, lease_token = ?, lease_until = ?, last_claimed_at = ? WHERE store_id = ?')
         .run(workerId, claimToken, leaseUntil, now, pick.store_id)
-      const rows = this.db.prepare(`SELECT ${EVENT_COLS} FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL ORDER BY seq LIMIT ?`)
+      const rows = this.db.prepare(`SELECT ${EVENT_COLS} FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?`)
         .all(pick.store_id, Math.max(1, limit)) as EventRow[]
       return { storeId: pick.store_id, workerId, claimToken, leaseUntil, events: rows.map(toEvent) }
     }).immediate()
@@ -198,9 +198,9 @@ export class SqliteRelayStorage implements RelayStorage {
   async stats (storeId: string): Promise<StoreStats | null> {
     const s = this.store(storeId)
     if (s === undefined) return null
-    const next = this.db.prepare('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL ORDER BY seq LIMIT 1')
+    const next = this.db.prepare('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1')
       .get(storeId) as { seq: number, event_id: string, occurred_at: string, received_at: number } | undefined
-    const oldest = this.db.prepare('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL').get(storeId) as { t: number | null }
+    const oldest = this.db.prepare('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL AND dead_at IS NULL').get(storeId) as { t: number | null }
     const leased = s.lease_until !== null && s.lease_until > this.now()
     return {
       storeId,
@@ -209,7 +209,8 @@ export class SqliteRelayStorage implements RelayStorage {
       revokedAt: s.revoked_at,
       storedCount: s.stored_count,
       forwardedCount: s.forwarded_count,
-      pendingCount: s.stored_count - s.forwarded_count,
+      pendingCount: s.stored_count - s.forwarded_count - s.dead_count,
+      deadCount: s.dead_count,
       highestSeq: s.highest_seq,
       nextUnforwarded: next === undefined ? null : { seq: next.seq, eventId: next.event_id, occurredAt: next.occurred_at, receivedAt: next.received_at },
       oldestUnforwardedReceivedAt: oldest.t,
@@ -220,6 +221,35 @@ export class SqliteRelayStorage implements RelayStorage {
       lastHeartbeatAt: s.last_heartbeat_at,
       lastHeartbeat: s.last_heartbeat === null ? null : JSON.parse(s.last_heartbeat) as Record<string, unknown>
     }
+  }
+
+  async deadLetter (claim: Claim, eventId: string, reason: string, forwardedEventIds: readonly string[] = []): Promise<void> {
+    const at = forwardedEventIds.length
+    if (claim.events[at]?.eventId !== eventId) throw new RelayStorageError(RelayErrors.CLAIM_ORDER, `the event parked must be the one after those forwarded (${claim.events[at]?.eventId ?? 'none'}), not ${eventId}`)
+    this.db.transaction(() => {
+      const n = this.settle(claim, forwardedEventIds)
+      this.db.prepare('UPDATE relay_events SET dead_at = ?, dead_reason = ? WHERE store_id = ? AND event_id = ? AND forwarded_at IS NULL AND dead_at IS NULL').run(this.now(), reason, claim.storeId, eventId)
+      this.db.prepare(`UPDATE relay_stores SET forwarded_count = forwarded_count + ?, dead_count = dead_count + 1, lease_owner = NULL, lease_token = NULL,
+        lease_until = NULL, retry_at = NULL, last_error = NULL, failed_attempts = 0 WHERE store_id = ?`).run(n, claim.storeId)
+    }).immediate()
+  }
+
+  async deadLetters (storeId: string | null, limit: number): Promise<DeadLetter[]> {
+    const rows = this.db.prepare(`SELECT store_id, seq, event_id, type, dead_at, dead_reason FROM relay_events WHERE dead_at IS NOT NULL AND (? IS NULL OR store_id = ?) ORDER BY store_id, seq LIMIT ?`)
+      .all(storeId, storeId, limit) as Array<{ store_id: string, seq: number, event_id: string, type: string, dead_at: number, dead_reason: string | null }>
+    return rows.map((r) => ({ storeId: r.store_id, seq: r.seq, eventId: r.event_id, type: r.type, deadAt: r.dead_at, reason: r.dead_reason }))
+  }
+
+  async replay (storeId: string, eventIds: readonly string[] | null): Promise<number> {
+    return this.db.transaction(() => {
+      this.requireStore(storeId)
+      const ids = eventIds ?? (this.db.prepare('SELECT event_id FROM relay_events WHERE store_id = ? AND dead_at IS NOT NULL').pluck().all(storeId) as string[])
+      const clear = this.db.prepare('UPDATE relay_events SET dead_at = NULL, dead_reason = NULL WHERE store_id = ? AND event_id = ? AND dead_at IS NOT NULL')
+      let n = 0
+      for (const id of ids) n += clear.run(storeId, id).changes
+      this.db.prepare('UPDATE relay_stores SET dead_count = dead_count - ? WHERE store_id = ?').run(n, storeId)
+      return n
+    }).immediate()
   }
 
   async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {

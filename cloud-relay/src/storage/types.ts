@@ -59,6 +59,8 @@ export interface Claim {
   events: StoredEvent[]
 }
 
+export interface DeadLetter { storeId: string, seq: number, eventId: string, type: string, deadAt: number, reason: string | null }
+
 export interface StoreStats {
   storeId: string
   name: string | null
@@ -67,6 +69,8 @@ export interface StoreStats {
   storedCount: number
   forwardedCount: number
   pendingCount: number
+  /** Events the ERP refused as they are, parked until replayed. */
+  deadCount: number
   highestSeq: number
   /** The next event to be forwarded (lowest unforwarded seq), or null when all are forwarded. */
   nextUnforwarded: { seq: number, eventId: string, occurredAt: string, receivedAt: number } | null
@@ -123,6 +127,18 @@ export interface RelayStorage {
    * `forwardedEventIds`, a prefix of the claim, are marked forwarded first (partial success).
    */
   fail (claim: Claim, error: string, retryAt: number, forwardedEventIds?: readonly string[]): Promise<void>
+
+  // --- dead letters -----------------------------------------------------------------------------
+  /**
+   * Parks an event the ERP refused as it is (a mapping to fix): the claim's prefix is marked
+   * forwarded, this event (the one right after it) is set aside with the reason and skipped, and
+   * the store is released so the events after it go on. Replayed later, it goes first.
+   */
+  deadLetter (claim: Claim, eventId: string, reason: string, forwardedEventIds?: readonly string[]): Promise<void>
+  /** Parked events, of one store or all, by store and seq. */
+  deadLetters (storeId: string | null, limit: number): Promise<DeadLetter[]>
+  /** Puts parked events (all of the store's when `eventIds` is null) back in line; returns how many. */
+  replay (storeId: string, eventIds: readonly string[] | null): Promise<number>
 
   // --- observation ---------------------------------------------------------------------------
   /** Keeps the store's latest heartbeat (what it reports of itself), stamped with the relay's clock. */
