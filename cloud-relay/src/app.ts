@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import type { RelayConfig } from './config.js'
 import { fleet } from './fleet.js'
+import { reconcile } from './reconcile.js'
 import { RelayErrors, RelayStorageError } from './storage/errors.js'
 import { RELAY_EVENT_TYPES, RELAY_LANES, type RelayEventIn, type RelayStorage } from './storage/types.js'
 
@@ -112,6 +113,14 @@ export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstanc
   app.get('/v1/fleet', { onRequest: admin }, async () => {
     const stores = await fleet(storage, Date.now(), config)
     return { at: new Date().toISOString(), stores, alerts: stores.filter((s) => s.alerts.length > 0).length }
+  })
+
+  app.get('/v1/stores/:storeId/reconciliation', { onRequest: admin, schema: { params: storeIdParam } }, async (req) => {
+    const { storeId } = req.params as { storeId: string }
+    const s = await storage.stats(storeId)
+    if (s === null) throw fail(RelayErrors.STORE_UNKNOWN, `no store ${storeId}`)
+    const days = await reconcile(storage, storeId, s.lastHeartbeat?.acked)
+    return { storeId, reportedAt: s.lastHeartbeatAt === null ? null : new Date(s.lastHeartbeatAt).toISOString(), days, allMatch: days.every((d) => d.match) }
   })
 
   app.get('/v1/dead-letters', {

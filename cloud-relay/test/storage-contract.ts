@@ -257,4 +257,14 @@ export function storageContract (t: Test, open: OpenStorage): void {
     t.same(await s.deadLetters(null, 10), [])
     t.equal(await s.replay('A', ['e2']), 0, 'nothing parked: nothing replayed')
   })
+
+  t.test('the event ids of a day, by the store\'s write time', async (t) => {
+    const { s } = await fresh(t)
+    await s.registerStore('A')
+    await s.storeBatch('A', [ev(1), { ...ev(2), createdAt: '2016-03-02T00:00:00.000Z' }, { ...ev(3), createdAt: '2016-03-01T23:59:59.999Z' }])
+    t.same(await s.eventIdsOfDay('A', ev(1).createdAt.slice(0, 10)), ['e1'])
+    t.same(await s.eventIdsOfDay('A', '2016-03-01'), ['e3'], 'the last millisecond of a day is in it')
+    t.same(await s.eventIdsOfDay('A', '2016-03-02'), ['e2'], 'midnight starts the next')
+    t.same(await s.eventIdsOfDay('B', '2016-03-02'), [])
+  })
 }

@@ -59,3 +59,29 @@ t.test('the store reports in every heartbeat; the fleet view shows it and flags 
   const box = (await store.app.inject({ url: '/api/v1/outbox' })).json()
   t.match(box.heartbeat, { lastOk: true, lastStatus: 200 })
 })
+
+t.test('the daily reconciliation proves the relay holds exactly what the store sent, and catches a loss', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-recon-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const relay = await startRelay(loadRelayConfig({ env: {}, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: dir, logLevel: 'silent' } }))
+  t.teardown(() => relay.close())
+  const { token } = await relay.storage.registerStore('store-1')
+  const store = await startTestServer(t, { relayUrl: `http://127.0.0.1:${relay.port}`, relayToken: token, outboxHeartbeatS: 1, outboxBatchMax: 3 })
+  const rows = new OutboxRows(store.db)
+  for (let i = 1; i <= 7; i++) rows.add({ eventId: `receipt:${i}`, type: 'receipt', sku: 'FOODS_1_001', payload: { i }, occurredAt: '2016-03-01T10:00:00.000Z' })
+  await waitFor(() => rows.after(0, 100).length === 0, 10_000)
+  const sentBefore = store.heartbeat.status().sent
+  await waitFor(() => store.heartbeat.status().sent > sentBefore, 5000)
+  const get = async (): Promise<{ days: Array<Record<string, any>>, allMatch: boolean }> => (await fetch(`http://127.0.0.1:${relay.port}/v1/stores/store-1/reconciliation`)).json() as Promise<{ days: Array<Record<string, any>>, allMatch: boolean }>
+  const ok = await get()
+  t.equal(ok.days.length, 1, 'one day written')
+  t.match(ok.days[0], { store: { rows: 7 }, relay: { rows: 7 }, match: true })
+  t.equal(ok.allMatch, true)
+  // Lose one event at the relay behind its back: the next reconciliation says so.
+  const raw = new (await import('better-sqlite3')).default(join(dir, 'relay.db'))
+  raw.prepare("DELETE FROM relay_events WHERE event_id = 'receipt:4'").run()
+  raw.close()
+  const lost = await get()
+  t.match(lost.days[0], { store: { rows: 7 }, relay: { rows: 6 }, match: false })
+  t.equal(lost.allMatch, false)
+})

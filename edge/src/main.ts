@@ -284,7 +284,9 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
         outboxBudget: budget.status(),
         devices: { registered: registry.list().filter((d) => d.status !== 'revoked').length, online: registry.list().filter((d) => presence.isOnline(d.id)).length },
         disk: diskUse(config.dataDir),
-        sender: (({ state, failures, lastAck, lastError }) => ({ state, failures, lastAck, lastError }))(sender.status())
+        sender: (({ state, failures, lastAck, lastError }) => ({ state, failures, lastAck, lastError }))(sender.status()),
+        // What the relay acknowledged per day written, the last week: the relay reconciles against it.
+        acked: outboxRows.acked(new Date(clock.now() - 7 * 86_400_000).toISOString().slice(0, 10))
       })
     })
     heartbeat.start()

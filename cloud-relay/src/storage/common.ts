@@ -55,3 +55,8 @@ export function forwardedPrefix (claim: Claim, ids: readonly string[]): number[]
     return e.seq
   })
 }
+
+/** The UTC day after `day` (YYYY-MM-DD): the exclusive end of a day's range of ISO times. */
+export function nextDay (day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+}

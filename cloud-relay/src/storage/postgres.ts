@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { checkBatchOrder, forwardedPrefix, hashToken, newToken, tokenMatches } from './common.js'
+import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
@@ -283,6 +283,11 @@ export class PostgresRelayStorage implements RelayStorage {
       await c.query('UPDATE relay_stores SET dead_count = dead_count - $1 WHERE store_id = $2', [n, storeId])
       return n
     })
+  }
+
+  async eventIdsOfDay (storeId: string, day: string): Promise<string[]> {
+    const r = await this.pool.query('SELECT event_id FROM relay_events WHERE store_id = $1 AND created_at >= $2 AND created_at < $3', [storeId, day, nextDay(day)])
+    return r.rows.map((x: Row) => x.event_id as string)
   }
 
   async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {

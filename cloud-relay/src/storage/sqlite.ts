@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { checkBatchOrder, forwardedPrefix, hashToken, newToken, tokenMatches } from './common.js'
+import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
@@ -250,6 +250,10 @@ export class SqliteRelayStorage implements RelayStorage {
       this.db.prepare('UPDATE relay_stores SET dead_count = dead_count - ? WHERE store_id = ?').run(n, storeId)
       return n
     }).immediate()
+  }
+
+  async eventIdsOfDay (storeId: string, day: string): Promise<string[]> {
+    return this.db.prepare('SELECT event_id FROM relay_events WHERE store_id = ? AND created_at >= ? AND created_at < ?').pluck().all(storeId, day, nextDay(day)) as string[]
   }
 
   async recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void> {

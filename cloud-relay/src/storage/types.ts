@@ -141,6 +141,8 @@ export interface RelayStorage {
   replay (storeId: string, eventIds: readonly string[] | null): Promise<number>
 
   // --- observation ---------------------------------------------------------------------------
+  /** Event ids the relay holds for a store whose createdAt (the store's write time) falls on a UTC day. */
+  eventIdsOfDay (storeId: string, day: string): Promise<string[]>
   /** Keeps the store's latest heartbeat (what it reports of itself), stamped with the relay's clock. */
   recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void>
   /** null for an unknown store. */

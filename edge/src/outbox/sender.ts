@@ -133,7 +133,7 @@ export class OutboxSender {
       this.o.log.error({ rows: batch.length, stored, duplicates }, 'relay answer does not account for the whole batch: rows kept')
       return false
     }
-    this.o.rows.remove(batch.map((r) => r.seq))
+    this.o.rows.acknowledge(batch)
     const at = new Date().toISOString()
     this.s.lastAck = { at, batchRows: batch.length, highestSeq: typeof ack.highestSeq === 'number' ? ack.highestSeq : null }
     this.s.sentBatches++

@@ -4,6 +4,7 @@
 // (outbox/, issue 7) only reads and deletes them.
 
 import type { Database } from 'better-sqlite3'
+import { addDigest, EMPTY_DIGEST, idTerm } from '../core/digest.js'
 
 /** What the ERP is told. Stable names: the relay and the ERP mapping key on them. */
 export const OUTBOX_TYPES = ['inventory_adjustment', 'receipt', 'receiving_discrepancy', 'order'] as const
@@ -59,6 +60,9 @@ export class OutboxRows {
   private readonly byLane
   private readonly laneHead
   private readonly removeOne
+  private readonly ackedOf
+  private readonly putAcked
+  private readonly ackedSince
   private readonly sizeOf
   private readonly oldestSizes
   private readonly byType
@@ -70,6 +74,9 @@ export class OutboxRows {
       WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
     this.laneHead = db.prepare('SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox WHERE lane = ? ORDER BY seq LIMIT ?')
     this.removeOne = db.prepare('DELETE FROM outbox WHERE seq = ?')
+    this.ackedOf = db.prepare('SELECT rows, digest FROM outbox_acked WHERE day = ?')
+    this.putAcked = db.prepare('INSERT INTO outbox_acked (day, rows, digest) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET rows = excluded.rows, digest = excluded.digest')
+    this.ackedSince = db.prepare('SELECT day, rows, digest FROM outbox_acked WHERE day >= ? ORDER BY day')
     this.sizeOf = db.prepare(`SELECT COALESCE(SUM(length(payload) + length(event_id) + ${ROW_OVERHEAD_BYTES}), 0) FROM outbox`).pluck()
     this.oldestSizes = db.prepare(`SELECT seq, length(payload) + length(event_id) + ${ROW_OVERHEAD_BYTES} AS size FROM outbox WHERE lane = ? ORDER BY seq LIMIT 10000`)
     this.byLane = db.prepare('SELECT lane, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(seq) AS top FROM outbox GROUP BY lane')
@@ -127,6 +134,35 @@ export class OutboxRows {
     let n = 0
     this.db.transaction(() => { for (const s of seqs) n += this.removeOne.run(s).changes })()
     return n
+  }
+
+  /**
+   * Deletes an acknowledged batch and adds it to the per-day tally of what the relay has (count and
+   * digest of the event ids, by the day each row was written), in one transaction.
+   */
+  acknowledge (rows: readonly OutboxRow[]): number {
+    let n = 0
+    this.db.transaction(() => {
+      const byDay = new Map<string, bigint[]>()
+      for (const r of rows) {
+        if (this.removeOne.run(r.seq).changes === 0) continue
+        n++
+        const day = r.createdAt.slice(0, 10)
+        const list = byDay.get(day) ?? []
+        list.push(idTerm(r.eventId))
+        byDay.set(day, list)
+      }
+      for (const [day, terms] of byDay) {
+        const cur = this.ackedOf.get(day) as { rows: number, digest: string } | undefined
+        this.putAcked.run(day, (cur?.rows ?? 0) + terms.length, addDigest(cur?.digest ?? EMPTY_DIGEST, terms))
+      }
+    })()
+    return n
+  }
+
+  /** The relay-acknowledged tally of the last `days` UTC days up to `today`, oldest first. */
+  acked (fromDay: string): Array<{ day: string, rows: number, digest: string }> {
+    return this.ackedSince.all(fromDay) as Array<{ day: string, rows: number, digest: string }>
   }
 
   /** Rows after `afterSeq`, oldest first, optionally of one type. */

@@ -10,6 +10,7 @@ import * as m008 from './008-receiving.js'
 import * as m009 from './009-orders.js'
 import * as m010 from './010-governance.js'
 import * as m011 from './011-forecast-log.js'
+import * as m012 from './012-outbox-acked.js'
 
 export interface Migration {
   version: number
@@ -17,4 +18,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012]
