@@ -22,6 +22,13 @@ export interface RelayConfig {
   forwardUrl: string | null
   /** Forwarding workers in this process (each holds one store at a time). */
   forwardWorkers: number
+  /** What forwardUrl is: a generic JSON webhook, or an ERPNext site (its REST API). */
+  erp: 'webhook' | 'erpnext'
+  /** ERPNext API key and secret (erp erpnext). */
+  erpApiKey: string | null
+  erpApiSecret: string | null
+  /** ERPNext warehouse of a store; '{storeId}' is replaced. */
+  erpWarehouse: string
   /** A store with no heartbeat for this long is flagged stale in the fleet view, seconds. */
   staleAfterS: number
   /** Events waiting to be forwarded for longer than this flag the store's backlog, seconds. */
@@ -39,6 +46,10 @@ const DEFAULTS: RelayConfig = {
   logLevel: 'info',
   forwardUrl: null,
   forwardWorkers: 2,
+  erp: 'webhook',
+  erpApiKey: null,
+  erpApiSecret: null,
+  erpWarehouse: '{storeId}',
   staleAfterS: 300,
   backlogAlertS: 900
 }
@@ -54,6 +65,10 @@ const ENV: Record<keyof RelayConfig, string> = {
   logLevel: 'RELAY_LOG_LEVEL',
   forwardUrl: 'RELAY_FORWARD_URL',
   forwardWorkers: 'RELAY_FORWARD_WORKERS',
+  erp: 'RELAY_ERP',
+  erpApiKey: 'RELAY_ERP_API_KEY',
+  erpApiSecret: 'RELAY_ERP_API_SECRET',
+  erpWarehouse: 'RELAY_ERP_WAREHOUSE',
   staleAfterS: 'RELAY_STALE_AFTER_S',
   backlogAlertS: 'RELAY_BACKLOG_ALERT_S'
 }
@@ -84,9 +99,14 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     logLevel: String(raw.logLevel),
     forwardUrl: raw.forwardUrl === null ? null : String(raw.forwardUrl),
     forwardWorkers: int('forwardWorkers', raw.forwardWorkers, 1, 64),
+    erp: raw.erp === 'erpnext' ? 'erpnext' : raw.erp === 'webhook' ? 'webhook' : (() => { throw bad('erp', raw.erp, 'webhook or erpnext') })(),
+    erpApiKey: raw.erpApiKey === null ? null : String(raw.erpApiKey),
+    erpApiSecret: raw.erpApiSecret === null ? null : String(raw.erpApiSecret),
+    erpWarehouse: String(raw.erpWarehouse),
     staleAfterS: int('staleAfterS', raw.staleAfterS, 10, 7 * 86_400),
     backlogAlertS: int('backlogAlertS', raw.backlogAlertS, 10, 7 * 86_400)
   }
+  if (c.erp === 'erpnext' && (c.erpApiKey === null || c.erpApiSecret === null)) throw bad('erpApiKey', '(hidden)', 'RELAY_ERP_API_KEY and RELAY_ERP_API_SECRET for erp erpnext')
   if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')
   if (c.adminToken !== null && c.adminToken.length < 16) throw bad('adminToken', '(hidden)', 'a token of 16 or more characters')

@@ -9,6 +9,7 @@ import { hostname } from 'node:os'
 import { buildRelayApp } from './app.js'
 import { Forwarder } from './forward/forwarder.js'
 import { WebhookAdapter } from './forward/webhook.js'
+import { ErpNextAdapter } from './forward/erpnext.js'
 import type { RelayConfig } from './config.js'
 import { PostgresRelayStorage } from './storage/postgres.js'
 import { SqliteRelayStorage } from './storage/sqlite.js'
@@ -44,7 +45,9 @@ export async function startRelay (config: RelayConfig): Promise<RelayServer> {
   app.log.info({ port, storage: kind }, 'cloud relay listening')
   const forwarders: Forwarder[] = []
   if (config.forwardUrl !== null) {
-    const adapter = new WebhookAdapter({ url: config.forwardUrl })
+    const adapter = config.erp === 'erpnext'
+      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse })
+      : new WebhookAdapter({ url: config.forwardUrl })
     for (let i = 0; i < config.forwardWorkers; i++) {
       const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log })
       f.start()

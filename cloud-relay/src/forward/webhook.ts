@@ -1,6 +1,6 @@
 // The generic webhook adapter: each event as JSON to one URL, its idempotency key in a header, a
-// time limit. 2xx delivers; 408, 429, 5xx, a timeout or a cut connection are worth another try; any
-// other 4xx is the ERP refusing this event as it is (a mapping to fix), not worth retrying blindly.
+// time limit. 2xx delivers; 401, 403, 408, 429, 5xx, a timeout or a cut connection are worth another
+// try; any other 4xx is the ERP refusing this event as it is (a mapping to fix): dead-lettered.
 
 import { ErpError, idempotencyKey, type ErpAdapter } from './adapter.js'
 import type { StoredEvent } from '../storage/types.js'
@@ -32,7 +32,8 @@ export class WebhookAdapter implements ErpAdapter {
     }
     const text = await res.text().catch(() => '')
     if (res.ok) return
-    const retryable = res.status === 408 || res.status === 429 || res.status >= 500
+    // 401/403 is the relay's credentials, not the event: retried (the store waits) until fixed.
+    const retryable = res.status === 401 || res.status === 403 || res.status === 408 || res.status === 429 || res.status >= 500
     throw new ErpError(`webhook answered ${res.status}: ${text.slice(0, 200)}`, retryable, res.status)
   }
 }
