@@ -1,0 +1,38 @@
+// Runs the relay as a separate process through its real command line (`cloud-relay serve`), so a
+// test can kill -9 it mid-batch like a crash would.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+export interface RelayChild { proc: ChildProcess, port: number, exited: Promise<unknown> }
+
+export function startRelayChild (env: Record<string, string>, timeoutMs = 20_000): Promise<RelayChild> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cloud-relay', 'src', 'cli.ts'), 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, RELAY_HOST: '127.0.0.1', RELAY_HTTP_PORT: '0', RELAY_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = new Promise((resolve) => proc.once('exit', resolve))
+  let stderr = ''
+  proc.stderr!.on('data', (c: Buffer) => { stderr += c.toString() })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`relay did not start in ${timeoutMs} ms: ${stderr}`)) }, timeoutMs)
+    let buf = ''
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString()
+      let nl
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        if (line.includes('cloud relay listening')) {
+          clearTimeout(timer)
+          resolve({ proc, port: (JSON.parse(line) as { port: number }).port, exited })
+        }
+      }
+    })
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited (${String(code)}) before listening: ${stderr}`)) })
+  })
+}
