@@ -129,13 +129,6 @@ export class OutboxRows {
     return (this.laneHead.all(lane, limit) as RawRow[]).map(fromRaw)
   }
 
-  /** Deletes rows the relay has acknowledged, by seq; returns how many went. Only ever acknowledged ones. */
-  remove (seqs: readonly number[]): number {
-    let n = 0
-    this.db.transaction(() => { for (const s of seqs) n += this.removeOne.run(s).changes })()
-    return n
-  }
-
   /**
    * Deletes an acknowledged batch and adds it to the per-day tally of what the relay has (count and
    * digest of the event ids, by the day each row was written), in one transaction.

@@ -96,7 +96,7 @@ const POLICY: OrderPolicy = {
   serviceLevel: 0.95,
   proposalTtlHours: 20,
   autoApprove: { minConfidence: 0.6, maxValue: 400, maxDeviationPct: 40 },
-  fallback: { salesStaleHours: 6, countStaleDays: 0 }
+  fallback: { salesStaleHours: 6, countStaleDays: 60 }
 }
 
 t.test('a manager sees what is unsure, costly, unusual or built on stale inputs; the rest goes through', async (t) => {

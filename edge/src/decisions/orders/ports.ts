@@ -3,30 +3,10 @@
 // proposal logic is tested with real stores and no knowledge of how policies are kept.
 
 import type { AuditEntry } from '../../store/audit.js'
+import type { EffectivePolicy } from '../governance/policy-types.js'
 
-/** The governance rules one proposal is held to (the effective policy for its category and the store's format). */
-export interface OrderPolicy {
-  policyId: string
-  version: number
-  /** Probability of no stockout over an order's protection period, (0.5, 1). */
-  serviceLevel: number
-  /** A pending proposal expires after this many hours. */
-  proposalTtlHours: number
-  autoApprove: {
-    /** Forecast confidence (0-1) at or above which an order may go through on its own. */
-    minConfidence: number
-    /** Order value at cost, currency, at or below which it may. */
-    maxValue: number
-    /** |qty - usual order| / usual order, percent, at or below which it may. */
-    maxDeviationPct: number
-  }
-  fallback: {
-    /** No sale journalled for this long (hours) means the sales feed is down: min-max, for review. */
-    salesStaleHours: number
-    /** An item not counted (nor its stock imported) for this many days has an unreconciled record; 0 = not checked. */
-    countStaleDays: number
-  }
-}
+/** The governance rules one proposal is held to: the effective policy for its category and the store's format. */
+export type OrderPolicy = EffectivePolicy
 
 export interface PolicySource {
   resolve (category: string | null): OrderPolicy

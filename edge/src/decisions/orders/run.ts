@@ -19,7 +19,8 @@ import { approveInTx } from './approve.js'
 import { orderUpTo } from './order-up-to.js'
 import { isOrderDay, reviewDays } from './order-days.js'
 import { hoursOf, onShift } from '../tasks/offer.js'
-import type { AuditSink, ModelFallback, OrderPolicy, PolicySource, Versions } from './ports.js'
+import { policyActor } from '../governance/policy-resolve.js'
+import type { AuditSink, ModelFallback, PolicySource, Versions } from './ports.js'
 
 /** Days of sales history the forecast reads (it weighs the recent ones most). */
 export const HISTORY_DAYS = 728
@@ -115,7 +116,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
   const lastApproved = d.proposals.lastApproved(USUAL_OF)
   const leadSpread = leadTimeSpread(d.proposals.leadTimes(new Date(nowMs - LEAD_TIME_WINDOW_D * 86_400_000).toISOString()))
   const staleStore = storeWideStale(d, nowMs)
-  let lastCounts: Map<string, string> | null = null
+  const lastCounts = d.proposals.lastCounts()
   const versions = d.versions()
   d.forecasts.prune(today)
 
@@ -127,7 +128,6 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
     d.db.transaction(() => {
       for (const item of chunk) {
         const policy = d.policies.resolve(item.category)
-        if (policy.fallback.countStaleDays > 0 && lastCounts === null) lastCounts = d.proposals.lastCounts()
         const lead = item.leadTimeDays ?? DEFAULT_LEAD_TIME_D
         const review = reviewDays(today, item.orderDays)
         const units = series.get(item.sku)
@@ -146,10 +146,8 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
         const stale = [...staleStore]
         const doubt = inDoubt.get(item.sku)
         if (doubt !== undefined) stale.push(`inventory unreconciled: ${doubt}`)
-        if (policy.fallback.countStaleDays > 0) {
-          const last = lastCounts!.get(item.sku)
-          if (last === undefined || Date.parse(last) < nowMs - policy.fallback.countStaleDays * 86_400_000) stale.push(`inventory unreconciled: not counted in ${policy.fallback.countStaleDays} days`)
-        }
+        const last = lastCounts.get(item.sku)
+        if (last === undefined || Date.parse(last) < nowMs - policy.fallback.countStaleDays * 86_400_000) stale.push(`inventory unreconciled: not counted in ${policy.fallback.countStaleDays} days`)
         const out = orderUpTo({
           daily: f.daily.slice(1),
           restOfToday: Math.max(0, (f.daily[0] ?? 0) - soldToday),
@@ -216,7 +214,8 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
         if (res === null) { sum.decided++; continue }
         if (res.created) sum.created++
         else sum.refreshed++
-        const pv = policyVersion(policy)
+        const actor = policyActor(policy)
+        const pv = actor.slice('policy:'.length)
         d.audit.append({
           kind: 'proposal.recommended',
           actor: 'system',
@@ -226,7 +225,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
           versions: { ...versions, forecast: f.method, policy: pv }
         })
         if (reasons.length === 0) {
-          approveInTx(d, res.proposal, { mode: 'auto', by: `policy:${pv}`, reason: 'within the policy thresholds', qty, at: now, kind: 'proposal.auto_approved', versions: { ...versions, forecast: f.method, policy: pv } })
+          approveInTx(d, res.proposal, { mode: 'auto', by: actor, reason: 'within the policy thresholds', qty, at: now, kind: 'proposal.auto_approved', versions: { ...versions, forecast: f.method, policy: pv } })
           sum.autoApproved++
         } else sum.pending++
       }
@@ -236,10 +235,6 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
   sum.ms = Math.round(performance.now() - started)
   d.log.info({ ...sum }, 'order proposals run')
   return sum
-}
-
-function policyVersion (p: OrderPolicy): string {
-  return `${p.policyId}@v${p.version}`
 }
 
 /** A pending proposal a later run found nothing to order for: expired with the reason. */

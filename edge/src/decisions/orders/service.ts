@@ -2,34 +2,19 @@
 // orderProposalsCron, so it follows the simulated clock too) and on demand, the expiry sweep, and
 // what the API reads and decides. Runs never overlap: one asked for while another runs waits for it.
 
-import type { Clock } from '../../core/clock.js'
 import type { EdgeConfig } from '../../core/config.js'
-import type { Log } from '../../core/log.js'
 import type { Scheduler } from '../../core/scheduler.js'
-import type { Item, LocationKind } from '../../store/catalog.js'
-import type { Database } from '../../store/db.js'
 import { OutboxRows } from '../../store/outbox-rows.js'
 import { ForecastLog, type AccuracyRow, type LoggedForecast } from '../../store/forecast-log.js'
 import { ProposalStore, type Proposal, type ProposalFilter } from '../../store/proposals.js'
-import { addDays, dayOf, daysBetween, type SalesStore } from '../../store/sales.js'
+import { addDays, dayOf, daysBetween } from '../../store/sales.js'
 import { decide, expireDue, type Action, type DecideDeps, type DecisionInput } from './decide.js'
-import type { AuditSink, ModelFallback, PolicySource, Versions } from './ports.js'
 import { runProposals, type RunDeps, type RunSummary } from './run.js'
 
-export interface OrderServiceOptions {
+/** What a run reads, less the stores the service makes itself; plus its schedule and limits. */
+export interface OrderServiceOptions extends Omit<RunDeps, 'proposals' | 'forecasts' | 'outbox' | 'storeHours'> {
   config: Pick<EdgeConfig, 'orderProposalsCron' | 'maxQty' | 'storeHours'>
-  db: Database
-  sales: SalesStore
-  audit: AuditSink
-  policies: PolicySource
-  items: () => Iterable<Item>
-  kindOf: (location: string) => LocationKind | undefined
-  phantom: () => Map<string, number>
-  modelFallback: ModelFallback
-  versions: () => Versions
-  clock: Clock
   scheduler: Scheduler
-  log: Log
 }
 
 /** How often overdue pending proposals are expired, milliseconds of the server clock. */
@@ -49,7 +34,8 @@ export class OrderService {
     this.forecasts = new ForecastLog(o.db)
     const now = (): string => new Date(o.clock.now()).toISOString()
     const outbox = new OutboxRows(o.db, now)
-    this.runDeps = { db: o.db, sales: o.sales, proposals: this.proposals, forecasts: this.forecasts, outbox, audit: o.audit, policies: o.policies, items: o.items, kindOf: o.kindOf, phantom: o.phantom, modelFallback: o.modelFallback, versions: o.versions, storeHours: o.config.storeHours, clock: o.clock, log: o.log }
+    const { config, scheduler: _scheduler, ...reads } = o
+    this.runDeps = { ...reads, proposals: this.proposals, forecasts: this.forecasts, outbox, storeHours: config.storeHours }
     this.decideDeps = { db: o.db, proposals: this.proposals, outbox, audit: o.audit, now, maxQty: o.config.maxQty, versions: o.versions }
   }
 
