@@ -111,5 +111,7 @@ t.test('an event the ERP refuses is dead-lettered with the reason; the rest go o
   t.same(await replay.json(), { storeId: 'A', replayed: 1 })
   await until(() => erp.got.length === 3)
   t.same(erp.got.map((g) => g.key), ['A:e1', 'A:e3', 'A:e2'], 'the replayed event arrives once')
+  // The ERP answers before the worker marks the claim done: wait for that commit.
+  for (let i = 0; i < 200 && (await r.storage.stats('A'))?.pendingCount !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 25))
   t.match(await r.storage.stats('A'), { forwardedCount: 3, deadCount: 0, pendingCount: 0 })
 })
