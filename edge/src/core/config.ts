@@ -22,8 +22,14 @@ export interface EdgeConfig {
   relayUrl: string | null
   /** The store's token at the relay (issued at registration); sent as a Bearer token. */
   relayToken: string | null
+  /** A PEM file of the CA(s) that sign the relay's certificate (a private CA), or null: the system's trusted CAs. */
+  relayCaFile: string | null
   /** Outbox rows per batch at most. */
   outboxBatchMax: number
+  /** A batch smaller than outboxBatchMax waits up to this long, milliseconds, for more rows (0 = send at once). */
+  outboxLingerMs: number
+  /** A send with no answer in this many milliseconds counts as failed (the rows are kept). */
+  outboxSendTimeoutMs: number
   /** Backoff after a failed send: first delay and ceiling, milliseconds (full jitter in between). */
   outboxBackoffMinMs: number
   outboxBackoffMaxMs: number
@@ -139,6 +145,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   profilesDir: { kind: 'string', default: '', allowed: 'a directory of device profiles (empty = the shipped device-profiles/)' },
   relayUrl: { kind: 'nullable-string', default: null, allowed: 'an http(s) URL of the cloud relay, or null' },
   relayToken: { kind: 'nullable-string', default: null, allowed: "the store's relay token, or null" },
+  relayCaFile: { kind: 'nullable-string', default: null, allowed: "a path to a PEM file of the CA(s) that sign the relay's certificate, or null" },
+  outboxLingerMs: { kind: 'int', default: 200, min: 0, max: 60_000, allowed: 'an integer 0-60000 (milliseconds)' },
+  outboxSendTimeoutMs: { kind: 'int', default: 30_000, min: 100, max: 600_000, allowed: 'an integer 100-600000 (milliseconds)' },
   outboxBatchMax: { kind: 'int', default: 500, min: 1, max: 10_000, allowed: 'an integer 1-10000 (rows)' },
   outboxBackoffMinMs: { kind: 'int', default: 1000, min: 10, max: 600_000, allowed: 'an integer 10-600000 (milliseconds)' },
   outboxBackoffMaxMs: { kind: 'int', default: 300_000, min: 10, max: 3_600_000, allowed: 'an integer 10-3600000 (milliseconds)' },

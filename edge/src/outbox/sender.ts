@@ -14,7 +14,7 @@ import { Bandwidth } from './bandwidth.js'
 import { probeLink } from './link-probe.js'
 import { gzipJson, postJson, type PostResult } from './post.js'
 
-export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs' | 'outboxMaxBytesPerS'>
+export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs' | 'outboxMaxBytesPerS' | 'outboxSendTimeoutMs'>
 
 export interface SenderOptions {
   config: SenderConfig
@@ -22,8 +22,6 @@ export interface SenderOptions {
   log: Log
   /** Milliseconds between looks at an empty outbox. */
   idleMs?: number
-  /** A send's time limit, milliseconds. */
-  timeoutMs?: number
   random?: () => number
   /** Milliseconds between link probes while backing off after a network failure. */
   probeEveryMs?: number
@@ -113,7 +111,7 @@ export class OutboxSender {
       let res: PostResult | null = null
       let err: Error | null = null
       try {
-        res = await post(url, this.o.config.relayToken, data, this.o.timeoutMs ?? 30_000)
+        res = await post(url, this.o.config.relayToken, data, this.o.config.outboxSendTimeoutMs)
         if (res.status === 200) this.s.sentBytes += data.length
       } catch (e) {
         err = e as Error

@@ -120,7 +120,7 @@ t.test('when the link comes back the backlog goes at once, not at the end of the
   const rows = new OutboxRows(server.db)
   row(rows, 'order:1', 'order')
   const sender = new OutboxSender({
-    config: { relayUrl: first.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0 },
+    config: { relayUrl: first.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000 },
     rows,
     log: silentLog(),
     probeEveryMs: 50
