@@ -11,6 +11,7 @@ import { fleet } from './fleet.js'
 import { reconcile } from './reconcile.js'
 import { RelayErrors, RelayStorageError } from './storage/errors.js'
 import { RELAY_EVENT_TYPES, RELAY_LANES, type RelayEventIn, type RelayStorage } from './storage/types.js'
+import type { RelayTls } from './tls.js'
 
 export interface RelayAppDeps {
   config: RelayConfig
@@ -18,6 +19,8 @@ export interface RelayAppDeps {
   /** 'sqlite' or 'postgres', for /v1/health. */
   storageKind: string
   version: string
+  /** Serve HTTPS with this certificate and key; null = plain HTTP. */
+  tls?: RelayTls | null
 }
 
 const storeIdParam = { type: 'object', required: ['storeId'], properties: { storeId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } } as const
@@ -28,7 +31,9 @@ function fail (which: typeof RelayErrors[keyof typeof RelayErrors], message?: st
 
 export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstance> {
   const { config, storage } = deps
-  const app = Fastify({ logger: { level: config.logLevel, redact: ['req.headers.authorization'] }, bodyLimit: config.maxBatchBytes })
+  const options = { logger: { level: config.logLevel, redact: ['req.headers.authorization'] }, bodyLimit: config.maxBatchBytes }
+  // One instance type either way (FastifyInstance over node:http's types); HTTPS only changes the listener.
+  const app = (deps.tls != null ? Fastify({ ...options, https: deps.tls }) : Fastify(options)) as unknown as FastifyInstance
 
   // JSON bodies, gzip when the store says so; the decompressed size is capped too (a zip bomb is a 413).
   app.removeContentTypeParser('application/json')

@@ -33,6 +33,9 @@ export interface RelayConfig {
   staleAfterS: number
   /** Events waiting to be forwarded for longer than this flag the store's backlog, seconds. */
   backlogAlertS: number
+  /** PEM certificate (chain) and key files: both set = the relay serves HTTPS only; neither = HTTP (behind a TLS proxy). */
+  tlsCertFile: string | null
+  tlsKeyFile: string | null
 }
 
 const DEFAULTS: RelayConfig = {
@@ -51,7 +54,9 @@ const DEFAULTS: RelayConfig = {
   erpApiSecret: null,
   erpWarehouse: '{storeId}',
   staleAfterS: 300,
-  backlogAlertS: 900
+  backlogAlertS: 900,
+  tlsCertFile: null,
+  tlsKeyFile: null
 }
 
 const ENV: Record<keyof RelayConfig, string> = {
@@ -70,7 +75,9 @@ const ENV: Record<keyof RelayConfig, string> = {
   erpApiSecret: 'RELAY_ERP_API_SECRET',
   erpWarehouse: 'RELAY_ERP_WAREHOUSE',
   staleAfterS: 'RELAY_STALE_AFTER_S',
-  backlogAlertS: 'RELAY_BACKLOG_ALERT_S'
+  backlogAlertS: 'RELAY_BACKLOG_ALERT_S',
+  tlsCertFile: 'RELAY_TLS_CERT_FILE',
+  tlsKeyFile: 'RELAY_TLS_KEY_FILE'
 }
 
 function bad (key: string, got: unknown, allowed: string): RelayStorageError {
@@ -104,8 +111,11 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     erpApiSecret: raw.erpApiSecret === null ? null : String(raw.erpApiSecret),
     erpWarehouse: String(raw.erpWarehouse),
     staleAfterS: int('staleAfterS', raw.staleAfterS, 10, 7 * 86_400),
-    backlogAlertS: int('backlogAlertS', raw.backlogAlertS, 10, 7 * 86_400)
+    backlogAlertS: int('backlogAlertS', raw.backlogAlertS, 10, 7 * 86_400),
+    tlsCertFile: raw.tlsCertFile === null ? null : String(raw.tlsCertFile),
+    tlsKeyFile: raw.tlsKeyFile === null ? null : String(raw.tlsKeyFile)
   }
+  if ((c.tlsCertFile === null) !== (c.tlsKeyFile === null)) throw bad(c.tlsCertFile === null ? 'tlsCertFile' : 'tlsKeyFile', null, 'RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE together (both or neither)')
   if (c.erp === 'erpnext' && (c.erpApiKey === null || c.erpApiSecret === null)) throw bad('erpApiKey', '(hidden)', 'RELAY_ERP_API_KEY and RELAY_ERP_API_SECRET for erp erpnext')
   if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')

@@ -13,6 +13,7 @@ import { ErpNextAdapter } from './forward/erpnext.js'
 import type { RelayConfig } from './config.js'
 import { PostgresRelayStorage } from './storage/postgres.js'
 import { SqliteRelayStorage } from './storage/sqlite.js'
+import { readRelayTls } from './tls.js'
 import type { RelayStorage } from './storage/types.js'
 
 export interface RelayServer {
@@ -32,17 +33,18 @@ export async function openStorage (config: RelayConfig): Promise<{ storage: Rela
 }
 
 export async function startRelay (config: RelayConfig): Promise<RelayServer> {
+  const tls = readRelayTls(config)
   const { storage, kind } = await openStorage(config)
   let app: FastifyInstance
   try {
-    app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion() })
+    app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion(), tls })
     await app.listen({ host: config.host, port: config.httpPort })
   } catch (err) {
     await storage.close()
     throw err
   }
   const port = (app.server.address() as { port: number }).port
-  app.log.info({ port, storage: kind }, 'cloud relay listening')
+  app.log.info({ port, storage: kind, tls: tls !== null }, 'cloud relay listening')
   const forwarders: Forwarder[] = []
   if (config.forwardUrl !== null) {
     const adapter = config.erp === 'erpnext'

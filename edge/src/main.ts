@@ -35,6 +35,7 @@ import { PhantomService } from './decisions/phantom/service.js'
 import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
 import { OutboxSender } from './outbox/sender.js'
+import { readRelayCa, relayPoster } from './outbox/relay-ca.js'
 import { OutboxBudget } from './outbox/budget.js'
 import { Heartbeat } from './outbox/heartbeat.js'
 import { diskUse } from './store/disk.js'
@@ -114,6 +115,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
 
   // Profiles first: a broken profile must stop start-up before anything is opened.
   const profiles = loadProfiles(config.profilesDir)
+  const relayPost = relayPoster(readRelayCa(config.relayCaFile))
   const db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
   // The checkpointer thread copies the WAL; this connection's commits (presence, imports) must not
   // stall the event loop doing it (backstop only, 16,384 pages of 4 KB).
@@ -262,7 +264,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     undo.push(() => orders.stop())
     // The outbox to the cloud relay, urgent lane first; rows go only when the relay has them.
     const outboxRows = new OutboxRows(db)
-    const sender = new OutboxSender({ config, rows: outboxRows, log: log.child({ module: 'outbox' }) })
+    const sender = new OutboxSender({ config, rows: outboxRows, log: log.child({ module: 'outbox' }), post: relayPost })
     sender.start()
     undo.push(() => sender.stop())
     // The outbox's disk budget, measured every minute of the server clock (and on each status read).
@@ -277,6 +279,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       storeId: config.storeId,
       everyMs: config.outboxHeartbeatS * 1000,
       log: log.child({ module: 'outbox' }),
+      post: relayPost,
       collect: () => ({
         at: new Date().toISOString(),
         versions: { server: version, model: risk.slots.active?.model.version ?? null, policies: policies.current().version },

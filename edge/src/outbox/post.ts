@@ -1,5 +1,6 @@
 // One batch to the relay over HTTP(S): gzip-compressed JSON, the store's token as a Bearer token,
-// a time limit. node:https checks the relay's certificate against the system's trusted CAs.
+// a time limit. node:https checks the relay's certificate and host name against the system's
+// trusted CAs, or against `ca` (a private CA, config relayCaFile) when given.
 
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
@@ -12,7 +13,7 @@ export function gzipJson (body: unknown): Buffer {
   return gzipSync(Buffer.from(JSON.stringify(body), 'utf8'))
 }
 
-export function postJson (url: string, token: string | null, data: Buffer, timeoutMs: number): Promise<PostResult> {
+export function postJson (url: string, token: string | null, data: Buffer, timeoutMs: number, ca?: Buffer): Promise<PostResult> {
   const u = new URL(url)
   const request = u.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
@@ -24,7 +25,8 @@ export function postJson (url: string, token: string | null, data: Buffer, timeo
         'content-length': data.length,
         ...(token !== null ? { authorization: `Bearer ${token}` } : {})
       },
-      timeout: timeoutMs
+      timeout: timeoutMs,
+      ...(ca !== undefined && u.protocol === 'https:' ? { ca } : {})
     }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))

@@ -5,6 +5,9 @@
 // at any point therefore loses nothing: at worst a batch is sent again, and the relay applies each
 // (storeId, eventId) once. Failures back off exponentially with full jitter; a refusal (4xx) keeps
 // the rows and is alarmed until someone fixes the cause (a token, a mapping), then they go.
+// Batches go by size and by time: a full batch goes at once; a partial one of the normal or
+// telemetry lane waits up to outboxLingerMs from when the sender first saw it, so a burst of
+// receipts is one request rather than one per row. Urgent rows never wait.
 
 import type { EdgeConfig } from '../core/config.js'
 import type { Log } from '../core/log.js'
@@ -14,7 +17,7 @@ import { Bandwidth } from './bandwidth.js'
 import { probeLink } from './link-probe.js'
 import { gzipJson, postJson, type PostResult } from './post.js'
 
-export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs' | 'outboxMaxBytesPerS' | 'outboxSendTimeoutMs'>
+export type SenderConfig = Pick<EdgeConfig, 'relayUrl' | 'relayToken' | 'storeId' | 'outboxBatchMax' | 'outboxBackoffMinMs' | 'outboxBackoffMaxMs' | 'outboxMaxBytesPerS' | 'outboxSendTimeoutMs' | 'outboxLingerMs'>
 
 export interface SenderOptions {
   config: SenderConfig
@@ -93,16 +96,34 @@ export class OutboxSender {
     return []
   }
 
+  /** Milliseconds a partial, non-urgent batch first seen at `since` should still wait for more rows. */
+  private lingerLeft (batch: OutboxRow[], since: number): number {
+    if (batch.length >= this.o.config.outboxBatchMax || batch[0].lane === 'urgent') return 0
+    return since + this.o.config.outboxLingerMs - Date.now()
+  }
+
   private async loop (): Promise<void> {
     const url = `${this.o.config.relayUrl!.replace(/\/+$/, '')}/v1/stores/${encodeURIComponent(this.o.config.storeId)}/batches`
     const post = this.o.post ?? postJson
+    // Wall-clock ms when the current partial batch was first seen (not the rows' createdAt: the
+    // server's clock may be simulated), or null.
+    let lingerSince: number | null = null
     while (!this.stopped) {
       const batch = this.next()
       if (batch.length === 0) {
+        lingerSince = null
         this.s.state = 'idle'
-        await this.sleep(this.o.idleMs ?? 1000)
+        await this.sleep(this.o.idleMs ?? 250)
         continue
       }
+      const left = this.lingerLeft(batch, lingerSince ??= Date.now())
+      if (left > 0) {
+        // In idle-sized steps, so an urgent row or a filled batch written meanwhile is seen.
+        this.s.state = 'idle'
+        await this.sleep(Math.min(left, this.o.idleMs ?? 250))
+        continue
+      }
+      lingerSince = null
       this.s.state = 'sending'
       const data = gzipJson({ storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch })
       const wait = this.bandwidth.take(data.length)

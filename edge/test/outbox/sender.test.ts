@@ -120,7 +120,7 @@ t.test('when the link comes back the backlog goes at once, not at the end of the
   const rows = new OutboxRows(server.db)
   row(rows, 'order:1', 'order')
   const sender = new OutboxSender({
-    config: { relayUrl: first.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000 },
+    config: { relayUrl: first.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000, outboxLingerMs: 0 },
     rows,
     log: silentLog(),
     probeEveryMs: 50
@@ -133,6 +133,46 @@ t.test('when the link comes back the backlog goes at once, not at the end of the
   t.teardown(() => back.close())
   await waitFor(() => rows.after(0, 10).length === 0, 3000)
   t.equal(back.batches.length, 1, 'sent within the probe interval, a minute before the backoff would have')
+})
+
+const senderConfig = (url: string, over: { outboxBatchMax: number, outboxLingerMs: number }): ConstructorParameters<typeof OutboxSender>[0]['config'] =>
+  ({ relayUrl: url, relayToken: 't', storeId: 'store-1', outboxBackoffMinMs: 20, outboxBackoffMaxMs: 80, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000, ...over })
+
+t.test('batches go by size and by time: a partial batch lingers, a full one and an urgent row do not', async (t) => {
+  const r = await relay()
+  t.teardown(() => r.close())
+  const server = await startTestServer(t)
+  const rows = new OutboxRows(server.db)
+  // A minute of linger: a partial batch of receipts can only go once it is full.
+  const sender = new OutboxSender({ config: senderConfig(r.url, { outboxBatchMax: 3, outboxLingerMs: 60_000 }), rows, log: silentLog(), idleMs: 20 })
+  sender.start()
+  t.teardown(() => sender.stop())
+  row(rows, 'receipt:1', 'receipt')
+  row(rows, 'receipt:2', 'receipt')
+  row(rows, 'order:1', 'order')
+  await waitFor(() => r.batches.length === 1)
+  t.same(r.batches[0].events.map((e) => e.eventId), ['order:1'], 'the order went at once, alone')
+  row(rows, 'receipt:3', 'receipt')
+  await waitFor(() => r.batches.length === 2)
+  t.same(r.batches[1].events.map((e) => e.eventId), ['receipt:1', 'receipt:2', 'receipt:3'], 'the receipts went when the batch was full, as one request')
+})
+
+t.test('a partial batch goes once it has lingered outboxLingerMs, with what arrived meanwhile', async (t) => {
+  const r = await relay()
+  t.teardown(() => r.close())
+  const server = await startTestServer(t)
+  const rows = new OutboxRows(server.db)
+  const sender = new OutboxSender({ config: senderConfig(r.url, { outboxBatchMax: 100, outboxLingerMs: 300 }), rows, log: silentLog(), idleMs: 20 })
+  sender.start()
+  t.teardown(() => sender.stop())
+  const start = Date.now()
+  row(rows, 'receipt:1', 'receipt')
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  row(rows, 'receipt:2', 'receipt')
+  await waitFor(() => r.batches.length === 1)
+  t.ok(Date.now() - start >= 250, `waited for the linger (${Date.now() - start} ms)`)
+  t.same(r.batches[0].events.map((e) => e.eventId), ['receipt:1', 'receipt:2'], 'one request for both')
+  await waitFor(() => rows.after(0, 10).length === 0)
 })
 
 t.test('the bandwidth cap spreads a backlog: a second of allowance, then a wait for what is over', async (t) => {
