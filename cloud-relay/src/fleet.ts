@@ -49,10 +49,5 @@ export function fleetEntry (s: StoreStats, nowMs: number, config: Pick<RelayConf
 }
 
 export async function fleet (storage: RelayStorage, nowMs: number, config: Pick<RelayConfig, 'staleAfterS' | 'backlogAlertS'>): Promise<FleetStore[]> {
-  const out: FleetStore[] = []
-  for (const id of await storage.storeIds()) {
-    const s = await storage.stats(id)
-    if (s !== null) out.push(fleetEntry(s, nowMs, config))
-  }
-  return out
+  return (await storage.allStats()).map((s) => fleetEntry(s, nowMs, config))
 }

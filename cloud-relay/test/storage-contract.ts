@@ -224,6 +224,10 @@ export function storageContract (t: Test, open: OpenStorage): void {
       oldestUnforwardedReceivedAt: registeredAt + 5000, lastError: null, retryAt: null, failedAttempts: 0, leaseOwner: null,
       lastHeartbeatAt: null, lastHeartbeat: null
     })
+    await s.registerStore('B', 'Second')
+    await s.recordHeartbeat('B', { queue: { urgent: 0 } })
+    t.same(await s.allStats(), [st, await s.stats('B')], 'all stores at once: the same figures, sorted by id')
+    t.match((await s.allStats())[1], { storeId: 'B', name: 'Second', nextUnforwarded: null, oldestUnforwardedReceivedAt: null, lastHeartbeat: { queue: { urgent: 0 } } })
   })
 
   t.test('the latest heartbeat is kept with the relay\'s time; an unknown store has none', async (t) => {

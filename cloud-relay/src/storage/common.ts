@@ -3,7 +3,7 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { RelayErrors, RelayStorageError } from './errors.js'
-import type { Claim, RelayEventIn } from './types.js'
+import type { Claim, RelayEventIn, StoreStats } from './types.js'
 
 /** A fresh store token: 32 random bytes, base64url (43 characters). */
 export function newToken (): string {
@@ -59,4 +59,46 @@ export function forwardedPrefix (claim: Claim, ids: readonly string[]): number[]
 /** The UTC day after `day` (YYYY-MM-DD): the exclusive end of a day's range of ISO times. */
 export function nextDay (day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+}
+
+/**
+ * Each store's row with its next unforwarded event and the oldest unforwarded receipt, in one
+ * statement both databases run (the fleet view reads hundreds of stores at once, so no query per
+ * store). `where` filters relay_stores `s` (empty for all). Both lookups use the partial index
+ * relay_events_unforwarded.
+ */
+export function statsSql (where: string): string {
+  return `SELECT s.*, n.seq AS next_seq, n.event_id AS next_event_id, n.occurred_at AS next_occurred_at, n.received_at AS next_received_at,
+    (SELECT MIN(o.received_at) FROM relay_events o WHERE o.store_id = s.store_id AND o.forwarded_at IS NULL AND o.dead_at IS NULL) AS oldest_unforwarded
+  FROM relay_stores s
+  LEFT JOIN relay_events n ON n.store_id = s.store_id
+    AND n.seq = (SELECT MIN(m.seq) FROM relay_events m WHERE m.store_id = s.store_id AND m.forwarded_at IS NULL AND m.dead_at IS NULL)
+  ${where}
+  ORDER BY s.store_id`
+}
+
+/** A row of statsSql as StoreStats (numbers arrive as numbers from SQLite, as strings for BIGINT from pg). */
+export function statsFromRow (r: Record<string, any>, nowMs: number): StoreStats {
+  const num = (v: unknown): number => Number(v)
+  const numOrNull = (v: unknown): number | null => v === null || v === undefined ? null : Number(v)
+  const leaseUntil = numOrNull(r.lease_until)
+  return {
+    storeId: r.store_id,
+    name: r.name ?? null,
+    registeredAt: num(r.registered_at),
+    revokedAt: numOrNull(r.revoked_at),
+    storedCount: num(r.stored_count),
+    forwardedCount: num(r.forwarded_count),
+    pendingCount: num(r.stored_count) - num(r.forwarded_count) - num(r.dead_count),
+    deadCount: num(r.dead_count),
+    highestSeq: num(r.highest_seq),
+    nextUnforwarded: r.next_seq === null || r.next_seq === undefined ? null : { seq: num(r.next_seq), eventId: r.next_event_id, occurredAt: r.next_occurred_at, receivedAt: num(r.next_received_at) },
+    oldestUnforwardedReceivedAt: numOrNull(r.oldest_unforwarded),
+    lastError: r.last_error ?? null,
+    retryAt: numOrNull(r.retry_at),
+    failedAttempts: num(r.failed_attempts),
+    leaseOwner: leaseUntil !== null && leaseUntil > nowMs ? r.lease_owner : null,
+    lastHeartbeatAt: numOrNull(r.last_heartbeat_at),
+    lastHeartbeat: r.last_heartbeat === null || r.last_heartbeat === undefined ? null : JSON.parse(r.last_heartbeat as string) as Record<string, unknown>
+  }
 }

@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, tokenMatches } from './common.js'
+import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, statsFromRow, statsSql, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
@@ -230,31 +230,12 @@ export class PostgresRelayStorage implements RelayStorage {
   }
 
   async stats (storeId: string): Promise<StoreStats | null> {
-    const r = await this.pool.query('SELECT * FROM relay_stores WHERE store_id = $1', [storeId])
-    if (r.rowCount === 0) return null
-    const s = r.rows[0] as Row
-    const next = (await this.pool.query('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1', [storeId])).rows[0] as Row | undefined
-    const oldest = (await this.pool.query('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = $1 AND forwarded_at IS NULL AND dead_at IS NULL', [storeId])).rows[0] as Row
-    const leaseUntil = numOrNull(s.lease_until)
-    return {
-      storeId,
-      name: s.name,
-      registeredAt: num(s.registered_at),
-      revokedAt: numOrNull(s.revoked_at),
-      storedCount: num(s.stored_count),
-      forwardedCount: num(s.forwarded_count),
-      pendingCount: num(s.stored_count) - num(s.forwarded_count) - num(s.dead_count),
-      deadCount: num(s.dead_count),
-      highestSeq: num(s.highest_seq),
-      nextUnforwarded: next === undefined ? null : { seq: num(next.seq), eventId: next.event_id, occurredAt: next.occurred_at, receivedAt: num(next.received_at) },
-      oldestUnforwardedReceivedAt: numOrNull(oldest.t),
-      lastError: s.last_error,
-      retryAt: numOrNull(s.retry_at),
-      failedAttempts: num(s.failed_attempts),
-      leaseOwner: leaseUntil !== null && leaseUntil > this.now() ? s.lease_owner : null,
-      lastHeartbeatAt: numOrNull(s.last_heartbeat_at),
-      lastHeartbeat: s.last_heartbeat === null || s.last_heartbeat === undefined ? null : JSON.parse(s.last_heartbeat as string) as Record<string, unknown>
-    }
+    const r = await this.pool.query(statsSql('WHERE s.store_id = $1'), [storeId])
+    return r.rowCount === 0 ? null : statsFromRow(r.rows[0] as Row, this.now())
+  }
+
+  async allStats (): Promise<StoreStats[]> {
+    return (await this.pool.query(statsSql(''))).rows.map((r: Row) => statsFromRow(r, this.now()))
   }
 
   async deadLetter (claim: Claim, eventId: string, reason: string, forwardedEventIds: readonly string[] = []): Promise<void> {

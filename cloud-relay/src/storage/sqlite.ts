@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, tokenMatches } from './common.js'
+import { checkBatchOrder, forwardedPrefix, hashToken, newToken, nextDay, statsFromRow, statsSql, tokenMatches } from './common.js'
 import { RelayErrors, RelayStorageError } from './errors.js'
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TOKEN_GRACE_MS, type AuthResult, type BatchResult, type Claim, type DeadLetter, type RelayEventIn, type RelayStorage, type RelayStorageOptions, type StoreStats, type StoredEvent } from './types.js'
@@ -196,31 +196,12 @@ export class SqliteRelayStorage implements RelayStorage {
   }
 
   async stats (storeId: string): Promise<StoreStats | null> {
-    const s = this.store(storeId)
-    if (s === undefined) return null
-    const next = this.db.prepare('SELECT seq, event_id, occurred_at, received_at FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1')
-      .get(storeId) as { seq: number, event_id: string, occurred_at: string, received_at: number } | undefined
-    const oldest = this.db.prepare('SELECT MIN(received_at) AS t FROM relay_events WHERE store_id = ? AND forwarded_at IS NULL AND dead_at IS NULL').get(storeId) as { t: number | null }
-    const leased = s.lease_until !== null && s.lease_until > this.now()
-    return {
-      storeId,
-      name: s.name,
-      registeredAt: s.registered_at,
-      revokedAt: s.revoked_at,
-      storedCount: s.stored_count,
-      forwardedCount: s.forwarded_count,
-      pendingCount: s.stored_count - s.forwarded_count - s.dead_count,
-      deadCount: s.dead_count,
-      highestSeq: s.highest_seq,
-      nextUnforwarded: next === undefined ? null : { seq: next.seq, eventId: next.event_id, occurredAt: next.occurred_at, receivedAt: next.received_at },
-      oldestUnforwardedReceivedAt: oldest.t,
-      lastError: s.last_error,
-      retryAt: s.retry_at,
-      failedAttempts: s.failed_attempts,
-      leaseOwner: leased ? s.lease_owner : null,
-      lastHeartbeatAt: s.last_heartbeat_at,
-      lastHeartbeat: s.last_heartbeat === null ? null : JSON.parse(s.last_heartbeat) as Record<string, unknown>
-    }
+    const r = this.db.prepare(statsSql('WHERE s.store_id = ?')).get(storeId) as Record<string, unknown> | undefined
+    return r === undefined ? null : statsFromRow(r, this.now())
+  }
+
+  async allStats (): Promise<StoreStats[]> {
+    return (this.db.prepare(statsSql('')).all() as Array<Record<string, unknown>>).map((r) => statsFromRow(r, this.now()))
   }
 
   async deadLetter (claim: Claim, eventId: string, reason: string, forwardedEventIds: readonly string[] = []): Promise<void> {

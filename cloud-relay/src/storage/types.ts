@@ -147,6 +147,8 @@ export interface RelayStorage {
   recordHeartbeat (storeId: string, body: Record<string, unknown>): Promise<void>
   /** null for an unknown store. */
   stats (storeId: string): Promise<StoreStats | null>
+  /** Every registered store's stats, sorted by store id, in one query (the fleet view). */
+  allStats (): Promise<StoreStats[]>
   /** All registered store ids, sorted (for the fleet view). */
   storeIds (): Promise<string[]>
 
