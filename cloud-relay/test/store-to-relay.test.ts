@@ -85,3 +85,35 @@ t.test('the daily reconciliation proves the relay holds exactly what the store s
   t.match(lost.days[0], { store: { rows: 7 }, relay: { rows: 6 }, match: false })
   t.equal(lost.allMatch, false)
 })
+
+t.test('a refused token keeps the rows and is alarmed on health and /metrics; with the right token after a restart they go, once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-refused-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const relay = await startRelay(loadRelayConfig({ env: {}, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: join(dir, 'relay'), logLevel: 'silent' } }))
+  t.teardown(() => relay.close())
+  const { token } = await relay.storage.registerStore('store-1')
+  const storeDir = join(dir, 'store')
+  const cfg = { relayUrl: `http://127.0.0.1:${relay.port}`, outboxBackoffMinMs: 20, outboxBackoffMaxMs: 200, outboxLingerMs: 0 }
+  const wrong = await startTestServer(t, { ...cfg, relayToken: 'a-token-someone-mistyped-0123456789' }, { dataDir: storeDir, keepData: true })
+  const rows = new OutboxRows(wrong.db)
+  for (let i = 1; i <= 4; i++) rows.add({ eventId: `adj:${i}`, type: 'inventory_adjustment', sku: 'FOODS_1_001', payload: { i }, occurredAt: '2016-03-01T10:00:00.000Z' })
+  await waitFor(() => wrong.sender.status().state === 'refused', 5000)
+  const health = (await wrong.app.inject({ url: '/api/v1/health' })).json()
+  t.match(health.outbox, { sender: 'refused', sendFailures: Number, lastError: /401/ }, 'health says the relay refuses the store')
+  const metrics = (await wrong.app.inject({ url: '/metrics' })).body
+  t.match(metrics, /edge_outbox_sender_state\{state="refused"\} 1/)
+  t.match(metrics, /edge_outbox_send_failures [1-9]/)
+  t.match(metrics, /edge_outbox_last_error_timestamp_seconds [1-9]/)
+  t.equal(rows.after(0, 10).length, 4, 'every row kept')
+  t.equal((await relay.storage.stats('store-1'))?.storedCount, 0, 'nothing stored at the relay')
+  await wrong.close()
+
+  const fixed = await startTestServer(t, { ...cfg, relayToken: token }, { dataDir: storeDir })
+  const again = new OutboxRows(fixed.db)
+  await waitFor(() => again.after(0, 10).length === 0, 10_000)
+  t.match(await relay.storage.stats('store-1'), { storedCount: 4, highestSeq: 4 })
+  const after = (await fixed.app.inject({ url: '/metrics' })).body
+  t.match(after, /edge_outbox_last_acked_seq 4/)
+  t.match(after, /edge_outbox_sender_state\{state="refused"\} 0/)
+  t.match((await fixed.app.inject({ url: '/api/v1/health' })).json().outbox, { sendFailures: 0, lastError: null })
+})

@@ -9,6 +9,10 @@ export interface Metrics {
   beforeScrape: Array<() => void>
   outboxRows: Gauge<'lane'>
   outboxOldestAge: Gauge<'lane'>
+  outboxAckedSeq: Gauge
+  outboxFailures: Gauge
+  outboxSenderState: Gauge<'state'>
+  outboxLastErrorAt: Gauge
   outboxBytes: Gauge
   messagesIn: Counter<'transport'>
   accepted: Counter<'transport'>
@@ -50,6 +54,10 @@ export function createMetrics (opts: { defaults?: boolean } = {}): Metrics {
     outboxRows: new Gauge({ name: 'edge_outbox_rows', help: 'ERP-bound outbox rows waiting to be sent, by lane', labelNames: ['lane'], registers }),
     outboxBytes: new Gauge({ name: 'edge_outbox_bytes', help: 'Estimated bytes the outbox holds, as of the last budget check (outboxDiskBudgetMb)', registers }),
     outboxOldestAge: new Gauge({ name: 'edge_outbox_oldest_age_seconds', help: 'Age of the oldest unsent outbox row by lane, seconds of the server clock (0 when none)', labelNames: ['lane'], registers }),
+    outboxAckedSeq: new Gauge({ name: 'edge_outbox_last_acked_seq', help: 'Highest outbox seq the relay has acknowledged since start (0 before the first)', registers }),
+    outboxFailures: new Gauge({ name: 'edge_outbox_send_failures', help: 'Failed sends to the relay in a row (0 = the last send went)', registers }),
+    outboxSenderState: new Gauge({ name: 'edge_outbox_sender_state', help: '1 for the sender\'s current state (off, idle, sending, backoff, refused), 0 for the others; refused needs a person', labelNames: ['state'], registers }),
+    outboxLastErrorAt: new Gauge({ name: 'edge_outbox_last_error_timestamp_seconds', help: 'Unix time of the last failed send (0 = none since start); the message is on GET /api/v1/outbox', registers }),
     messagesIn: new Counter({ name: 'edge_messages_in_total', help: 'Messages received from devices and clients', labelNames: ['transport'], registers }),
     accepted: new Counter({ name: 'edge_events_accepted_total', help: 'Events committed to the journal', labelNames: ['transport'], registers }),
     duplicates: new Counter({ name: 'edge_events_duplicate_total', help: 'Events already in the journal (retries), applied once', labelNames: ['transport'], registers }),

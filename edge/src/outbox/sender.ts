@@ -31,13 +31,18 @@ export interface SenderOptions {
   post?: (url: string, token: string | null, body: Buffer, timeoutMs: number) => Promise<PostResult>
 }
 
+export const SENDER_STATES = ['off', 'idle', 'sending', 'backoff', 'refused'] as const
+
 export interface SenderStatus {
   enabled: boolean
-  state: 'off' | 'idle' | 'sending' | 'backoff' | 'refused'
+  state: typeof SENDER_STATES[number]
   /** Consecutive failed sends. */
   failures: number
   nextAttemptAt: string | null
+  /** The last batch the relay took: when, how many rows, the relay's highest stored seq for the store. */
   lastAck: { at: string, batchRows: number, highestSeq: number | null } | null
+  /** Highest seq of this store's rows the relay has acknowledged since start, or null. */
+  lastAckedSeq: number | null
   lastError: { at: string, status: number | null, code: string | null, message: string } | null
   sentBatches: number
   sentRows: number
@@ -59,7 +64,7 @@ export class OutboxSender {
 
   constructor (private readonly o: SenderOptions) {
     this.bandwidth = new Bandwidth(o.config.outboxMaxBytesPerS)
-    this.s = { enabled: o.config.relayUrl !== null, state: o.config.relayUrl !== null ? 'idle' : 'off', failures: 0, nextAttemptAt: null, lastAck: null, lastError: null, sentBatches: 0, sentRows: 0, sentBytes: 0 }
+    this.s = { enabled: o.config.relayUrl !== null, state: o.config.relayUrl !== null ? 'idle' : 'off', failures: 0, nextAttemptAt: null, lastAck: null, lastAckedSeq: null, lastError: null, sentBatches: 0, sentRows: 0, sentBytes: 0 }
   }
 
   status (): SenderStatus { return { ...this.s } }
@@ -155,6 +160,8 @@ export class OutboxSender {
     this.o.rows.acknowledge(batch)
     const at = new Date().toISOString()
     this.s.lastAck = { at, batchRows: batch.length, highestSeq: typeof ack.highestSeq === 'number' ? ack.highestSeq : null }
+    // Lanes interleave seqs, so the batch's own highest seq may be below one acknowledged earlier.
+    this.s.lastAckedSeq = Math.max(this.s.lastAckedSeq ?? 0, ...batch.map((r) => r.seq))
     this.s.sentBatches++
     this.s.sentRows += batch.length
     if (this.s.failures > 0) this.o.log.info({ after: this.s.failures }, 'relay reachable again: sending the backlog')

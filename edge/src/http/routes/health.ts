@@ -20,7 +20,17 @@ const healthSchema = {
     ingest: { type: 'object', properties: { pendingCommits: { type: 'integer' }, journalError: { type: ['string', 'null'] } } },
     devices: { type: 'object', properties: { registered: { type: 'integer' }, online: { type: 'integer' } } },
     serial: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    outbox: { type: 'object', properties: { level: { type: 'string', description: 'ok, warn (80% of outboxDiskBudgetMb) or full' }, bytes: { type: 'integer' }, budgetBytes: { type: 'integer' } } }
+    outbox: {
+      type: 'object',
+      properties: {
+        level: { type: 'string', description: 'ok, warn (80% of outboxDiskBudgetMb) or full' },
+        bytes: { type: 'integer' },
+        budgetBytes: { type: 'integer' },
+        sender: { type: 'string', description: 'off, idle, sending, backoff (the relay is unreachable: retrying) or refused (the relay refuses the store: a person must fix the token or mapping)' },
+        sendFailures: { type: 'integer' },
+        lastError: { type: ['string', 'null'] }
+      }
+    }
   }
 } as const
 
@@ -51,7 +61,8 @@ export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promis
       ingest: { pendingCommits: deps.pendingCommits(), journalError: failure ? failure.message : null },
       devices: { registered: devices.filter((d) => d.status !== 'revoked').length, online: devices.filter((d) => deps.presence.isOnline(d.id)).length },
       serial: deps.serialHealth(),
-      outbox: (({ level, bytes, budgetBytes }) => ({ level, bytes, budgetBytes }))(deps.outboxBudget.status())
+      // The WAN link does not make the store unhealthy (it works offline), so no 503; the state says it.
+      outbox: (({ level, bytes, budgetBytes }, sender) => ({ level, bytes, budgetBytes, sender: sender.state, sendFailures: sender.failures, lastError: sender.failures > 0 ? sender.lastError?.message ?? null : null }))(deps.outboxBudget.status(), deps.sender.status())
     }
   })
 

@@ -3,6 +3,7 @@
 // /metrics (edge_outbox_rows, edge_outbox_oldest_age_seconds).
 
 import type { FastifyInstance } from 'fastify'
+import { SENDER_STATES } from '../../outbox/sender.js'
 import { OutboxRows } from '../../store/outbox-rows.js'
 import { adminGuard } from '../auth.js'
 import type { AppDeps } from '../deps.js'
@@ -18,6 +19,11 @@ export async function outboxRoutes (app: FastifyInstance, deps: AppDeps): Promis
       deps.metrics.outboxRows.set({ lane: l.lane }, l.rows)
       deps.metrics.outboxOldestAge.set({ lane: l.lane }, ageS(l.oldestCreatedAt) ?? 0)
     }
+    const sender = deps.sender.status()
+    deps.metrics.outboxAckedSeq.set(sender.lastAckedSeq ?? 0)
+    deps.metrics.outboxFailures.set(sender.failures)
+    for (const state of SENDER_STATES) deps.metrics.outboxSenderState.set({ state }, sender.state === state ? 1 : 0)
+    deps.metrics.outboxLastErrorAt.set(sender.lastError === null ? 0 : Date.parse(sender.lastError.at) / 1000)
   })
 
   app.get('/api/v1/outbox', {
