@@ -46,10 +46,10 @@ export async function startRelay (config: RelayConfig): Promise<RelayServer> {
   const forwarders: Forwarder[] = []
   if (config.forwardUrl !== null) {
     const adapter = config.erp === 'erpnext'
-      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse })
-      : new WebhookAdapter({ url: config.forwardUrl })
+      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse, timeoutMs: config.forwardTimeoutMs })
+      : new WebhookAdapter({ url: config.forwardUrl, timeoutMs: config.forwardTimeoutMs })
     for (let i = 0; i < config.forwardWorkers; i++) {
-      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log })
+      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log, retryMinMs: config.forwardRetryMinMs, retryMaxMs: config.forwardRetryMaxMs })
       f.start()
       forwarders.push(f)
     }
