@@ -31,8 +31,9 @@ export async function openStorage (config: RelayConfig): Promise<{ storage: Rela
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
 
-export async function startRelay (config: RelayConfig): Promise<RelayServer> {
-  const { storage, kind } = await openStorage(config)
+/** `opened`: a storage opened by the caller (a test's own PostgreSQL schema); the relay closes it. */
+export async function startRelay (config: RelayConfig, opened?: { storage: RelayStorage, kind: string }): Promise<RelayServer> {
+  const { storage, kind } = opened ?? await openStorage(config)
   let app: FastifyInstance
   try {
     app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion() })

@@ -22,6 +22,11 @@ export interface TcpProxy {
   readonly accepted: number
   /** Connections open now. */
   readonly open: number
+  /**
+   * Sees each chunk from a client before it is forwarded, to apply a fault at an exact point (say,
+   * the n-th request): a stall applied from here still lets this chunk through.
+   */
+  onRequestBytes: ((chunk: Buffer) => void) | null
   cut (): Promise<void>
   /** 'both': nothing moves; 'down': requests reach the server, its answers are held. */
   stall (direction?: 'both' | 'down'): void
@@ -41,8 +46,9 @@ export async function startTcpProxy (target: { host?: string, port: number }): P
   let port = 0
 
   // One direction of a pair: forwards unless stalled, with backpressure (a full receiver pauses the sender).
-  const flow = (from: Socket, to: Socket, held: () => boolean): void => {
+  const flow = (from: Socket, to: Socket, held: () => boolean, look?: (chunk: Buffer) => void): void => {
     from.on('data', (chunk: Buffer) => {
+      look?.(chunk)
       if (!to.write(chunk) && !held()) {
         from.pause()
         to.once('drain', () => { if (!held()) from.resume() })
@@ -62,7 +68,7 @@ export async function startTcpProxy (target: { host?: string, port: number }): P
     const drop = (): void => { pairs.delete(pair); client.destroy(); upstream.destroy() }
     client.on('error', drop).on('close', drop)
     upstream.on('error', drop).on('close', drop)
-    flow(client, upstream, upHeld)
+    flow(client, upstream, upHeld, (chunk) => proxy.onRequestBytes?.(chunk))
     flow(upstream, client, downHeld)
     // Paused sockets keep their bytes in the kernel; resumed once connected, unless stalled.
     upstream.pause()
@@ -87,6 +93,7 @@ export async function startTcpProxy (target: { host?: string, port: number }): P
     get mode () { return mode },
     get accepted () { return accepted },
     get open () { return pairs.size },
+    onRequestBytes: null,
     async cut () {
       mode = 'cut'
       stalled = null
