@@ -7,7 +7,7 @@
 
 import t from 'tap'
 import { startRig } from './helpers/fault-rig.js'
-import { batchesTwiceOutOfOrder, erpFaults } from './helpers/erp-faults.js'
+import { batchesTwiceOutOfOrder, erpFaults, slowErpLease } from './helpers/erp-faults.js'
 import { linkFaults } from './helpers/link-faults.js'
 
 t.test('a store server and the relay on postgres through link and ERP faults', async (t) => {
@@ -17,3 +17,4 @@ t.test('a store server and the relay on postgres through link and ERP faults', a
 })
 
 batchesTwiceOutOfOrder(t, 'postgres')
+slowErpLease(t, 'postgres')

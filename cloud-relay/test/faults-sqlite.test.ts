@@ -6,7 +6,7 @@
 
 import t from 'tap'
 import { startRig } from './helpers/fault-rig.js'
-import { batchesTwiceOutOfOrder, erpFaults } from './helpers/erp-faults.js'
+import { batchesTwiceOutOfOrder, erpFaults, slowErpLease } from './helpers/erp-faults.js'
 import { linkFaults } from './helpers/link-faults.js'
 
 t.test('a store server and the relay on sqlite through link and ERP faults', async (t) => {
@@ -16,3 +16,4 @@ t.test('a store server and the relay on sqlite through link and ERP faults', asy
 })
 
 batchesTwiceOutOfOrder(t, 'sqlite')
+slowErpLease(t, 'sqlite')

@@ -131,3 +131,25 @@ export function batchesTwiceOutOfOrder (t: Test, storage: StorageKind): void {
     await reconciled(t, rig.relay, N)
   })
 }
+
+/**
+ * A slow ERP (each call well within the time limit) and a claim of more events than the lease
+ * covers: a worker must not be sending a store's events when its lease runs out, or a second
+ * worker takes the store and sends the same events at the same time (twice to the ERP, and an ERP
+ * without an idempotency header, like ERPNext's look-up-then-create, books them twice).
+ */
+export function slowErpLease (t: Test, storage: StorageKind): void {
+  t.test('a slow ERP and claims longer than their lease: no event is sent twice, none out of order', async (t) => {
+    // A 1 s lease, 50 ms a call, up to 100 events a claim: a claim would take 1.5 s.
+    const rig = await startRig(t, { storage, store: false, leaseMs: 1000 })
+    rig.erp.mode = 'slow'
+    rig.erp.slowMs = 50
+    const N = 30
+    const createdAt = new Date().toISOString()
+    const events = Array.from({ length: N }, (_, k) => ({ seq: k + 1, eventId: `order:${k + 1}`, type: 'order' as const, lane: 'urgent' as const, sku: 'FOODS_1_001', payload: { qty: 1 + k % 5 }, occurredAt: createdAt, createdAt }))
+    const res = await postJson(`http://127.0.0.1:${rig.relay.port}/v1/stores/${STORE_ID}/batches`, rig.token, gzipJson({ storeId: STORE_ID, events }), 5000)
+    t.equal(res.status, 200, 'the batch is taken')
+    await rig.delivered(t, events.map((e) => ({ seq: e.seq, eventId: e.eventId, type: e.type, lane: e.lane })))
+    t.same(rig.erp.calls.filter((c) => c.repeat).map((c) => c.eventId), [], 'no call repeated: the ERP never failed, so nothing needed sending again')
+  })
+}

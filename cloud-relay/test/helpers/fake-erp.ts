@@ -5,11 +5,12 @@
 // - ok: applies and answers 200;
 // - 500: applies nothing, answers 500;
 // - hang: applies nothing, never answers (the relay's call times out);
-// - apply-then-hang: applies, then never answers (the ERP did it but the relay never hears).
+// - apply-then-hang: applies, then never answers (the ERP did it but the relay never hears);
+// - slow: applies and answers 200 after slowMs (a busy ERP, within the relay's time limit).
 
 import { createServer, type ServerResponse } from 'node:http'
 
-export type ErpMode = 'ok' | 500 | 'hang' | 'apply-then-hang'
+export type ErpMode = 'ok' | 500 | 'hang' | 'apply-then-hang' | 'slow'
 
 export interface ErpCall { key: string, storeId: string, eventId: string, seq: number, mode: ErpMode, repeat: boolean }
 export interface Applied { key: string, storeId: string, eventId: string, seq: number, type: string }
@@ -17,6 +18,8 @@ export interface Applied { key: string, storeId: string, eventId: string, seq: n
 export interface FakeErp {
   url: string
   mode: ErpMode
+  /** Milliseconds a call takes in mode slow. */
+  slowMs: number
   /** Every call, in arrival order. */
   readonly calls: ErpCall[]
   /** What the ERP applied (each key once), in the order it applied it. */
@@ -29,7 +32,7 @@ export async function startFakeErp (): Promise<FakeErp> {
   const calls: ErpCall[] = []
   const keys = new Set<string>()
   const held = new Set<ServerResponse>()
-  const erp: FakeErp = { url: '', mode: 'ok', calls, applied, close: async () => {} }
+  const erp: FakeErp = { url: '', mode: 'ok', slowMs: 100, calls, applied, close: async () => {} }
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -48,7 +51,12 @@ export async function startFakeErp (): Promise<FakeErp> {
         res.on('close', () => held.delete(res))
         return
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
+      const answer = (): void => { res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}') }
+      if (mode === 'slow') {
+        held.add(res)
+        res.on('close', () => held.delete(res))
+        setTimeout(answer, erp.slowMs)
+      } else answer()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

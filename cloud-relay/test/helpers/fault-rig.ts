@@ -16,6 +16,8 @@ import { startTestServer, type TestServer } from '../../../edge/test/helpers/ser
 import { loadRelayConfig, type RelayConfig } from '../../src/config.js'
 import { startRelay, type RelayServer } from '../../src/main.js'
 import { PostgresRelayStorage } from '../../src/storage/postgres.js'
+import { SqliteRelayStorage } from '../../src/storage/sqlite.js'
+import type { RelayStorage } from '../../src/storage/types.js'
 import { startFakeErp, type FakeErp } from './fake-erp.js'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
@@ -66,7 +68,7 @@ export async function eventually (cond: () => Promise<boolean> | boolean, timeou
   }
 }
 
-export async function startRig (t: Tap, o: { storage: StorageKind, store?: Partial<EdgeConfig> | false, relay?: Partial<RelayConfig> }): Promise<Rig> {
+export async function startRig (t: Tap, o: { storage: StorageKind, store?: Partial<EdgeConfig> | false, relay?: Partial<RelayConfig>, leaseMs?: number }): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-faults-'))
   const undo: Array<() => unknown> = [() => rmSync(dir, { recursive: true, force: true })]
   // One teardown, in order: the store stops sending before the link and the relay go.
@@ -90,7 +92,8 @@ export async function startRig (t: Tap, o: { storage: StorageKind, store?: Parti
       ...o.relay
     }
   })
-  let opened: { storage: PostgresRelayStorage, kind: string } | undefined
+  let opened: { storage: RelayStorage, kind: string } | undefined
+  if (o.storage === 'sqlite' && o.leaseMs !== undefined) opened = { storage: new SqliteRelayStorage({ file: join(dir, 'relay.db'), leaseMs: o.leaseMs }), kind: 'sqlite' }
   if (o.storage === 'postgres') {
     const schema = `relay_faults_${randomBytes(5).toString('hex')}`
     undo.push(async () => {
@@ -99,7 +102,7 @@ export async function startRig (t: Tap, o: { storage: StorageKind, store?: Parti
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
       await c.end()
     })
-    opened = { storage: await PostgresRelayStorage.open({ connectionString: PG_URL, schema, maxConnections: 4 }), kind: 'postgres' }
+    opened = { storage: await PostgresRelayStorage.open({ connectionString: PG_URL, schema, maxConnections: 4, leaseMs: o.leaseMs }), kind: 'postgres' }
   }
   const relay = await startRelay(config, opened)
   undo.push(() => relay.close())
