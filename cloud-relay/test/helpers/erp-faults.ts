@@ -33,7 +33,7 @@ export async function erpFaults (t: Test, rig: Rig): Promise<void> {
   await t.test('the ERP answering 500 for a while: the store drains to the relay anyway, the ERP gets everything once after', async (t) => {
     const m = mark()
     rig.erp.mode = 500
-    rig.write(120)
+    rig.write(60)
     await eventually(() => since(m).calls.length >= 3, 10_000, 'three calls answered 500')
     await eventually(async () => (await rig.stats()).storedCount === rig.written.length, 10_000, 'the backlog at the relay')
     const during = since(m)

@@ -181,7 +181,11 @@ export async function startRig (t: Tap, o: { storage: StorageKind, store?: Parti
         const seqs = erp.applied.filter((a) => want.get(a.eventId)?.lane === lane).map((a) => a.seq)
         t.same(seqs, [...seqs].sort((a, b) => a - b), `the ${lane} lane reached the ERP in seq order (${seqs.length} events)`)
       }
-      if (store !== null) await reconciled(t, relay, n)
+      if (store !== null) {
+        // Every row is acknowledged: a heartbeat now carries them all (not waiting for the next tick).
+        await store.heartbeat.beat()
+        await reconciled(t, relay, n)
+      }
     }
   }
   return rig

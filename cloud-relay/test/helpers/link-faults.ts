@@ -1,6 +1,6 @@
 // Fault scenarios on the store-to-relay link (issue 7), run by faults-sqlite.test.ts and
 // faults-postgres.test.ts: a store server drains a backlog of ERP-bound rows through a TCP
-// proxy into the relay, which forwards to a fake ERP. At the fifth batch the proxy starts holding
+// proxy into the relay, which forwards to a fake ERP. At the fourth batch the proxy starts holding
 // the relay's answers (so the relay has a batch the store never heard about), then cuts the link,
 // stalls it, or resets every connection; the store keeps writing meanwhile; then the link heals.
 // After each: the outbox empties, the ERP applied every event exactly once, each lane in seq order,
@@ -9,9 +9,9 @@
 import type { Test } from 'tap'
 import { eventually, type Rig } from './fault-rig.js'
 
-const BACKLOG = 150 // rows, 15 batches of 10
-const FAULT_AT_BATCH = 5 // the batch whose answer is lost when the fault comes
-const DURING = 30 // rows written while the link is down
+const BACKLOG = 100 // rows, 10 batches of 10
+const FAULT_AT_BATCH = 4 // the batch whose answer is lost when the fault comes
+const DURING = 20 // rows written while the link is down
 
 /** Drains a backlog and, from its FAULT_AT_BATCH-th batch on, holds the relay's answers. */
 async function midDrain (rig: Rig): Promise<void> {
