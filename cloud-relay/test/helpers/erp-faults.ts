@@ -2,9 +2,9 @@
 // faults-postgres.test.ts, on real sockets: the ERP answering 500 for a while; the
 // ERP not answering (each call hangs past the adapter's time limit); the ERP applying a call whose
 // answer is lost (the retry carries the same idempotency key, the effect is once); and the same
-// batches delivered twice and out of order, racing, as raw gzip POSTs like the store sends. After
-// each: the ERP applied every event exactly once, each lane in seq order, and the reconciliation
-// matches.
+// batches delivered twice and out of order, racing, as raw gzip POSTs like the store sends; and a
+// slow ERP whose claims outlast their lease. After each: the ERP applied every event exactly once,
+// each lane in seq order, and the reconciliation matches.
 
 import type { Test } from 'tap'
 import { digestOf } from '../../../edge/src/core/digest.js'
@@ -39,7 +39,7 @@ export async function erpFaults (t: Test, rig: Rig): Promise<void> {
     const during = since(m)
     t.equal(during.applied, 0, 'nothing applied while the ERP fails')
     t.same(new Set(during.calls.map((c) => c.eventId)).size, 1, 'the store\'s stream waits on one event (its oldest), in order')
-    t.match(await rig.stats(), { lastError: /500/ })
+    t.match(await rig.stats(), { lastError: /500/ }, 'the relay shows the ERP\'s 500 as the store\'s last error')
     rig.erp.mode = 'ok'
     await rig.delivered(t)
   })
