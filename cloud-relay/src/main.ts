@@ -32,9 +32,10 @@ export async function openStorage (config: RelayConfig): Promise<{ storage: Rela
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
 
-export async function startRelay (config: RelayConfig): Promise<RelayServer> {
+/** `opened`: a storage opened by the caller (a test's own PostgreSQL schema); the relay closes it. */
+export async function startRelay (config: RelayConfig, opened?: { storage: RelayStorage, kind: string }): Promise<RelayServer> {
   const tls = readRelayTls(config)
-  const { storage, kind } = await openStorage(config)
+  const { storage, kind } = opened ?? await openStorage(config)
   let app: FastifyInstance
   try {
     app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion(), tls })
@@ -48,10 +49,10 @@ export async function startRelay (config: RelayConfig): Promise<RelayServer> {
   const forwarders: Forwarder[] = []
   if (config.forwardUrl !== null) {
     const adapter = config.erp === 'erpnext'
-      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse })
-      : new WebhookAdapter({ url: config.forwardUrl })
+      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse, timeoutMs: config.forwardTimeoutMs })
+      : new WebhookAdapter({ url: config.forwardUrl, timeoutMs: config.forwardTimeoutMs })
     for (let i = 0; i < config.forwardWorkers; i++) {
-      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log })
+      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log, retryMinMs: config.forwardRetryMinMs, retryMaxMs: config.forwardRetryMaxMs })
       f.start()
       forwarders.push(f)
     }

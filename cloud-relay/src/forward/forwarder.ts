@@ -57,7 +57,16 @@ export class Forwarder {
 
   private async forward (claim: Claim): Promise<void> {
     const sent: string[] = []
+    const now = this.o.now ?? Date.now
     for (const e of claim.events) {
+      // A claim is a lease: once it runs out another worker may take the store and send the same
+      // events while this one still does (twice to the ERP, their order lost; an ERP without an
+      // idempotency header, like ERPNext's look-up-then-create, books them twice), and this
+      // worker's complete() is refused, so a slow ERP whose claims outlast the lease never gets
+      // its events marked: found by a fault test (a slow ERP), where they were sent again and
+      // again. So stop while the lease still covers the slowest send, and release what went;
+      // the store is claimed again at once. The first event always goes, so a claim progresses.
+      if (sent.length > 0 && now() + (this.o.adapter.maxSendMs ?? 0) >= claim.leaseUntil) break
       try {
         await this.o.adapter.send(e)
         sent.push(e.eventId)
@@ -66,9 +75,9 @@ export class Forwarder {
         this.failures.set(claim.storeId, n)
         this.stats.failures++
         this.stats.forwarded += sent.length
-        const now = (this.o.now ?? Date.now)()
+        const at = now()
         const bound = Math.min(this.o.retryMaxMs ?? 300_000, (this.o.retryMinMs ?? 1000) * 2 ** Math.min(n - 1, 20))
-        const retryAt = now + Math.max(this.o.retryMinMs ?? 1000, Math.round((this.o.random ?? Math.random)() * bound))
+        const retryAt = at + Math.max(this.o.retryMinMs ?? 1000, Math.round((this.o.random ?? Math.random)() * bound))
         const e2 = err instanceof ErpError ? err : new ErpError((err as Error).message, true)
         if (!e2.retryable) {
           // The ERP refuses this event as it is: parked with the reason for a replay after the fix,
@@ -80,7 +89,7 @@ export class Forwarder {
           return
         }
         await this.o.storage.fail(claim, `${this.o.adapter.name}: ${e2.message}`, retryAt, sent)
-        this.o.log.warn({ storeId: claim.storeId, eventId: e.eventId, seq: e.seq, status: e2.status, retryable: e2.retryable, failures: n, retryInMs: retryAt - now }, 'ERP did not take an event: the store waits, in order')
+        this.o.log.warn({ storeId: claim.storeId, eventId: e.eventId, seq: e.seq, status: e2.status, retryable: e2.retryable, failures: n, retryInMs: retryAt - at }, 'ERP did not take an event: the store waits, in order')
         return
       }
     }
