@@ -25,17 +25,24 @@ export interface RelayServer {
   close (): Promise<void>
 }
 
-export async function openStorage (config: RelayConfig): Promise<{ storage: RelayStorage, kind: string }> {
-  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl }), kind: 'postgres' }
+/** `onConnectionError`: a pooled PostgreSQL connection broke while idle (the pool reconnects by itself). */
+export async function openStorage (config: RelayConfig, onConnectionError?: (err: Error) => void): Promise<{ storage: RelayStorage, kind: string }> {
+  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, onConnectionError }), kind: 'postgres' }
   mkdirSync(config.dataDir, { recursive: true })
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
 
 export async function startRelay (config: RelayConfig): Promise<RelayServer> {
-  const { storage, kind } = await openStorage(config)
+  // The app's logger exists only once the app is built (after the storage it needs): until then a
+  // broken idle connection (during the migrations) has nobody to tell, and the open fails anyway.
+  let log: FastifyInstance['log'] | null = null
+  const { storage, kind } = await openStorage(config, (err) => {
+    log?.warn({ cause: err.message, code: (err as { code?: string }).code }, 'relay database connection lost while idle: dropped, the pool reconnects on the next query')
+  })
   let app: FastifyInstance
   try {
     app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion() })
+    log = app.log
     await app.listen({ host: config.host, port: config.httpPort })
   } catch (err) {
     await storage.close()

@@ -265,6 +265,10 @@ export class SqliteRelayStorage implements RelayStorage {
     return (this.db.prepare('SELECT store_id FROM relay_stores ORDER BY store_id').all() as Array<{ store_id: string }>).map((r) => r.store_id)
   }
 
+  async ping (): Promise<void> {
+    this.db.prepare('SELECT 1').get()
+  }
+
   async close (): Promise<void> {
     this.db.close()
   }

@@ -149,6 +149,8 @@ export interface RelayStorage {
   stats (storeId: string): Promise<StoreStats | null>
   /** All registered store ids, sorted (for the fleet view). */
   storeIds (): Promise<string[]>
+  /** Resolves when the database answers a trivial query (for /v1/health); rejects with why not. */
+  ping (): Promise<void>
 
   close (): Promise<void>
 }

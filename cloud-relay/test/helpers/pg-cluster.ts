@@ -1,8 +1,8 @@
 // A throwaway PostgreSQL 15 cluster for fault tests, so a test can crash and restart "the
 // database" without touching the machine's shared server on 5432 (CI and other tests use it).
 // initdb into a temp dir owned by the `postgres` OS user (the server refuses to run as root), trust
-// auth, listening on 127.0.0.1 at a free port with its unix socket in the temp dir; fsync off (a
-// test cluster loses nothing it needs in an OS crash). Torn down with the test, failed or not.
+// auth, listening on 127.0.0.1 at a free port with its unix socket in the temp dir; fsync off (see
+// the settings below). Torn down with the test, failed or not.
 // Missing binaries fail the test loudly: CI has them, and a skipped fault test proves nothing.
 
 import { execFile, execFileSync } from 'node:child_process'
@@ -101,8 +101,10 @@ export async function startPgCluster (t: Tap): Promise<PgCluster> {
     '# throwaway test cluster (cloud-relay/test/helpers/pg-cluster.ts)',
     "listen_addresses = '127.0.0.1'",
     `unix_socket_directories = '${dir}'`,
+    // A crash here is the server process dying, never the OS: what reached the OS survives it, so
+    // fsync and full-page writes can go. synchronous_commit must stay on: off, a crash loses commits
+    // already acknowledged (the relay would lose batches it answered 200 for; this test caught that).
     'fsync = off',
-    'synchronous_commit = off',
     'full_page_writes = off',
     'max_connections = 100',
     'shared_buffers = 32MB',
