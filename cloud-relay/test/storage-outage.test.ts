@@ -111,3 +111,29 @@ t.test('a forwarder whose claim cannot be settled (the database went away after 
   t.same(lines.filter((l) => l.level !== 'info').map((l) => l.msg), ['relay database unavailable: forwarding waits and retries'], 'one warning for the outage, not one per retry, and no error')
   t.ok(lines.some((l) => l.msg === 'relay database reachable again: forwarding goes on'), 'and a line when it is back')
 })
+
+t.test('a claim committed as the connection broke (its answer lost) does not keep the store for the whole lease', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-outage-claim-'))
+  const storage = new SqliteRelayStorage({ file: join(dir, 'relay.db') }) // lease: the default minute
+  t.teardown(async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }) })
+  await storage.registerStore('A')
+  await storage.storeBatch('A', [1, 2, 3].map((s) => ev(s)) as never)
+  const realClaim = storage.claimNext.bind(storage)
+  let lostAnswers = 0
+  storage.claimNext = async (workerId, limit) => {
+    const claim = await realClaim(workerId, limit)
+    if (claim !== null && lostAnswers === 0) { lostAnswers++; throw new Error('Connection terminated unexpectedly') }
+    return claim
+  }
+  const sent: number[] = []
+  const adapter: ErpAdapter = { name: 'fake', send: async (e: StoredEvent) => { sent.push(e.seq) } }
+  const log = { info: () => {}, warn: () => {}, error: () => {} }
+  const f = new Forwarder({ storage, adapter, workerId: 'w1', log, idleMs: 20 })
+  f.start()
+  t.teardown(() => f.stop())
+  const started = Date.now()
+  for (let i = 0; i < 500 && (await storage.stats('A'))?.pendingCount !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.equal(lostAnswers, 1)
+  t.match(await storage.stats('A'), { forwardedCount: 3, pendingCount: 0 }, `forwarded after ${Date.now() - started} ms, not after the lease`)
+  t.same(sent, [1, 2, 3], 'each event once, in order')
+})

@@ -5,7 +5,8 @@
 // as it is (a 4xx) is parked in the dead letters and the store goes on past it.
 // The database going away (a restart, a cut connection) pauses the worker, it does not end it: the
 // claim it holds is settled once the database is back (so what reached the ERP is not sent again
-// when it can be helped; when it cannot, the ERP drops the repeat by its idempotency key).
+// when it can be helped; when it cannot, the ERP drops the repeat by its idempotency key), and a
+// claim taken as the connection broke (committed, its answer lost) is freed rather than left leased.
 
 import type { FastifyBaseLogger } from 'fastify'
 import type { Claim, RelayStorage } from '../storage/types.js'
@@ -39,6 +40,8 @@ export class Forwarder {
   private readonly failures = new Map<string, number>()
   /** Since when (epoch ms) the database has been unreachable for this worker; null while it answers. */
   private storageDownSince: number | null = null
+  /** A claimNext failed on the connection: its commit may have gone through, leasing a store to us unseen. */
+  private unseenClaim = false
   readonly stats: ForwarderStats = { forwarded: 0, failures: 0, claims: 0, deadLettered: 0 }
 
   constructor (private readonly o: ForwarderOptions) {}
@@ -55,7 +58,20 @@ export class Forwarder {
 
   /** Forwards what one claim gives; false when there was nothing to claim. */
   async once (): Promise<boolean> {
-    const claim = await this.o.storage.claimNext(this.o.workerId, this.o.batch ?? 100)
+    if (this.unseenClaim) {
+      // This worker holds no claim now, so any store leased to it is one it never saw: free it
+      // rather than leave it waiting for the lease (a minute) to run out.
+      const freed = await this.o.storage.releaseLeases(this.o.workerId)
+      this.unseenClaim = false
+      if (freed > 0) this.o.log.warn({ workerId: this.o.workerId, freed }, 'freed a store leased by a claim whose answer was lost with the database connection')
+    }
+    let claim: Claim | null
+    try {
+      claim = await this.o.storage.claimNext(this.o.workerId, this.o.batch ?? 100)
+    } catch (err) {
+      if (isStorageUnavailable(err)) this.unseenClaim = true
+      throw err
+    }
     if (claim === null) return false
     this.stats.claims++
     await this.forward(claim)

@@ -219,6 +219,11 @@ export class PostgresRelayStorage implements RelayStorage {
     })
   }
 
+  async releaseLeases (workerId: string): Promise<number> {
+    const r = await this.pool.query('UPDATE relay_stores SET lease_owner = NULL, lease_token = NULL, lease_until = NULL WHERE lease_owner = $1', [workerId])
+    return r.rowCount ?? 0
+  }
+
   /** Checks the claim is still held and marks its prefix forwarded; returns how many were newly marked. */
   private async settle (c: pg.PoolClient, claim: Claim, ids: readonly string[]): Promise<number> {
     const seqs = forwardedPrefix(claim, ids)
