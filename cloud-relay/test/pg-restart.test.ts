@@ -152,10 +152,14 @@ t.test('PostgreSQL crashes and restarts under load: the relays stay up, answer 5
   const depth = (rows: OutboxRows): number => rows.depth().reduce((n, l) => n + l.rows, 0)
   const pending = (): number => depth(outbox['store-a']) + depth(outbox['store-b']) + c.pending()
 
-  // The stores keep writing for 2 s, through the outage.
+  // The stores write for about 2 s: the first CRASH_WRITTEN rows before the crash, the rest during
+  // the outage (the writer waits for the crash there, so a slow machine cannot finish writing first).
   let written = 0
+  let crashed: () => void = () => {}
+  const crash = new Promise<void>((resolve) => { crashed = resolve })
   const writer = (async () => {
     while (written < ROWS) {
+      if (written >= CRASH_WRITTEN) await crash
       const k = Math.min(WRITE_ROWS, ROWS - written)
       for (const rows of Object.values(outbox)) {
         for (let i = written + 1; i <= written + k; i++) rows.add({ eventId: `receipt:${i}`, type: 'receipt', sku: 'FOODS_1_001', payload: { i }, occurredAt: '2016-03-01T10:00:00.000Z' })
@@ -169,6 +173,7 @@ t.test('PostgreSQL crashes and restarts under load: the relays stay up, answer 5
   await waitFor(() => written >= CRASH_WRITTEN && erp.total() >= CRASH_AT_ERP, 20_000, `${CRASH_WRITTEN} rows per store written and ${CRASH_AT_ERP} events at the ERP`)
   await pg.stop('immediate')
   const downAt = Date.now()
+  crashed()
   t.ok(erp.total() > 0 && erp.total() < 3 * ROWS && written < ROWS, `crashed mid-drain: ${erp.total()} events at the ERP, ${written} of ${ROWS} rows per store written`)
 
   // While it is down: health says so on both relays, every store is answered 503 with the code, rows stay.
