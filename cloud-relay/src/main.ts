@@ -26,8 +26,9 @@ export interface RelayServer {
   close (): Promise<void>
 }
 
-export async function openStorage (config: RelayConfig): Promise<{ storage: RelayStorage, kind: string }> {
-  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl }), kind: 'postgres' }
+/** `onConnectionError`: a pooled PostgreSQL connection broke while idle (the pool reconnects by itself). */
+export async function openStorage (config: RelayConfig, onConnectionError?: (err: Error) => void): Promise<{ storage: RelayStorage, kind: string }> {
+  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, onConnectionError }), kind: 'postgres' }
   mkdirSync(config.dataDir, { recursive: true })
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
@@ -35,10 +36,16 @@ export async function openStorage (config: RelayConfig): Promise<{ storage: Rela
 /** `opened`: a storage opened by the caller (a test's own PostgreSQL schema); the relay closes it. */
 export async function startRelay (config: RelayConfig, opened?: { storage: RelayStorage, kind: string }): Promise<RelayServer> {
   const tls = readRelayTls(config)
-  const { storage, kind } = opened ?? await openStorage(config)
+  // The app's logger exists only once the app is built (after the storage it needs): until then a
+  // broken idle connection (during the migrations) has nobody to tell, and the open fails anyway.
+  let log: FastifyInstance['log'] | null = null
+  const { storage, kind } = opened ?? await openStorage(config, (err) => {
+    log?.warn({ cause: err.message, code: (err as { code?: string }).code }, 'relay database connection lost while idle: dropped, the pool reconnects on the next query')
+  })
   let app: FastifyInstance
   try {
     app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion(), tls })
+    log = app.log
     await app.listen({ host: config.host, port: config.httpPort })
   } catch (err) {
     await storage.close()
