@@ -26,7 +26,7 @@ export interface RelayServer {
 }
 
 export async function openStorage (config: RelayConfig): Promise<{ storage: RelayStorage, kind: string }> {
-  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl }), kind: 'postgres' }
+  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, schema: config.databaseSchema }), kind: 'postgres' }
   mkdirSync(config.dataDir, { recursive: true })
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
