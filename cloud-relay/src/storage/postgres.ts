@@ -144,38 +144,36 @@ export class PostgresRelayStorage implements RelayStorage {
     return await this.tx(async (c): Promise<BatchResult> => {
       const s = await this.lockStore(c, storeId)
       if (s.revoked_at !== null) throw new RelayStorageError(RelayErrors.STORE_REVOKED, `store ${storeId} is revoked`)
-      let inserted = 0
-      if (events.length > 0) {
-        // The whole batch in one statement; ON CONFLICT DO NOTHING (either key: the seq or the event id
-        // is stored already, or the same id came twice in this batch) skips what is there, and
-        // RETURNING says what went in. Only the rest is looked at, to tell a duplicate from a seq
-        // that belongs to another event (which refuses the whole batch).
-        const r = await c.query(`INSERT INTO relay_events (${EVENT_COLS})
-          SELECT $1, u.seq, u.event_id, u.type, u.lane, u.sku, u.payload::jsonb, u.occurred_at, u.created_at, $2
-          FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-            AS u (seq, event_id, type, lane, sku, payload, occurred_at, created_at)
-          ON CONFLICT DO NOTHING RETURNING seq`,
-        [storeId, this.now(), events.map((e) => e.seq), events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.lane),
-          events.map((e) => e.sku), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.occurredAt), events.map((e) => e.createdAt)])
-        inserted = r.rowCount ?? 0
-        if (inserted < events.length) {
-          const went = new Set(r.rows.map((x: Row) => num(x.seq)))
-          const rest = events.filter((e) => !went.has(e.seq))
-          const taken = new Map<number, string>()
-          for (const x of (await c.query('SELECT seq, event_id FROM relay_events WHERE store_id = $1 AND seq = ANY($2::bigint[])', [storeId, rest.map((e) => e.seq)])).rows) {
-            taken.set(num(x.seq), x.event_id)
-          }
-          for (const e of rest) {
-            const at = taken.get(e.seq)
-            if (at !== undefined && at !== e.eventId) {
-              throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${at}, not ${e.eventId}`)
-            }
+      const top = events.length === 0 ? 0 : events[events.length - 1].seq
+      // The whole batch and the store's counters in one statement, the batch as one JSON parameter
+      // (no per-element array escaping in the relay). ON CONFLICT DO NOTHING skips what is stored
+      // already (either key: the seq or the event id, or the same id twice in this batch).
+      const r = await c.query(`WITH ins AS (
+          INSERT INTO relay_events (${EVENT_COLS})
+          SELECT $1, u.seq, u."eventId", u.type, u.lane, u.sku, u.payload, u."occurredAt", u."createdAt", $2
+          FROM jsonb_to_recordset($3::jsonb)
+            AS u (seq bigint, "eventId" text, type text, lane text, sku text, payload jsonb, "occurredAt" text, "createdAt" text)
+          ON CONFLICT DO NOTHING RETURNING 1
+        ), n AS (SELECT count(*) AS n FROM ins)
+        UPDATE relay_stores SET stored_count = stored_count + n.n, highest_seq = GREATEST(highest_seq, $4) FROM n
+        WHERE store_id = $1 RETURNING n.n AS inserted, highest_seq`,
+      [storeId, this.now(), JSON.stringify(events), top])
+      const inserted = num(r.rows[0].inserted)
+      const highestSeq = num(r.rows[0].highest_seq)
+      if (inserted < events.length) {
+        // Something was skipped: a duplicate, or a seq that belongs to another event, which refuses
+        // the whole batch (the transaction rolls back, the insert and the counters with it).
+        const taken = new Map<number, string>()
+        for (const x of (await c.query('SELECT seq, event_id FROM relay_events WHERE store_id = $1 AND seq = ANY($2::bigint[])', [storeId, events.map((e) => e.seq)])).rows) {
+          taken.set(num(x.seq), x.event_id)
+        }
+        for (const e of events) {
+          const at = taken.get(e.seq)
+          if (at !== undefined && at !== e.eventId) {
+            throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${at}, not ${e.eventId}`)
           }
         }
       }
-      const top = events.length === 0 ? 0 : events[events.length - 1].seq
-      const highestSeq = Math.max(num(s.highest_seq), top)
-      await c.query('UPDATE relay_stores SET stored_count = stored_count + $1, highest_seq = $2 WHERE store_id = $3', [inserted, highestSeq, storeId])
       return { inserted, duplicates: events.length - inserted, highestSeq }
     })
   }
