@@ -266,6 +266,9 @@ function format (r: Results): string {
       const ok = x.check.stored === x.check.expected && x.check.dead === 0
       out.push(`    ${x.backend} check: ${f0(x.check.stored)} of ${f0(x.check.expected)} stored at the relay${ok ? '' : ' (MISMATCH)'}, ${f0(x.check.forwarded)} marked forwarded, ${x.check.dead} dead letters, ${x.check.relayProblems} relay log lines at warn or above${x.check.problems.length > 0 ? `: ${x.check.problems[0]}` : ''}`)
     }
+    for (const x of b.runs) {
+      if (x.load.slowest.length > 0) out.push(`    ${x.backend} slowest batches: ${x.load.slowest.map((w) => `${w.storeId} #${w.batch + 1} ${f0(w.ms)} ms (posted at ${f1(w.atS)} s)`).join(', ')}`)
+    }
     out.push('    CPU in cores over the intake; PG = all postgres processes; others = the rest of the machine (above ~0.1: disturbed run).')
     out.push('    stored/s = events acknowledged to the stores over the whole run (first post to last answer); latency = one batch, post to answer.')
   }

@@ -90,6 +90,8 @@ export interface LoadResult {
   latencyMs: { p50: number, p90: number, p99: number, max: number, mean: number, n: number }
   errors: number
   firstError: string | null
+  /** The five slowest batches: which store, its n-th batch, post to answer, and when it was posted (s into the run). */
+  slowest: Array<{ storeId: string, batch: number, ms: number, atS: number }>
 }
 
 /**
@@ -103,6 +105,7 @@ export async function runLoad (stores: StoreLoad[], relayUrls: string[], perBatc
   let batches = 0
   let errors = 0
   let firstError: string | null = null
+  let slowest: LoadResult['slowest'] = []
   const t0 = performance.now()
   const tick = setInterval(() => onTick?.(acked), 5000)
   await Promise.all(stores.map(async (s, i) => {
@@ -123,6 +126,9 @@ export async function runLoad (stores: StoreLoad[], relayUrls: string[], perBatc
         const done = performance.now()
         if (ok) {
           samples.push(done - t)
+          if (slowest.length < 5 || done - t > slowest[4].ms) {
+            slowest = [...slowest, { storeId: s.storeId, batch: b, ms: Math.round(done - t), atS: Math.round((t - t0) / 100) / 10 }].sort((x, y) => y.ms - x.ms).slice(0, 5)
+          }
           acked += perBatch
           batches++
           const sec = Math.floor((done - t0) / 1000)
@@ -137,5 +143,5 @@ export async function runLoad (stores: StoreLoad[], relayUrls: string[], perBatc
   }))
   clearInterval(tick)
   const seconds = (performance.now() - t0) / 1000
-  return { seconds, events: acked, batches, eventsPerS: acked / seconds, perSecond, latencyMs: samples.percentiles(), errors, firstError }
+  return { seconds, events: acked, batches, eventsPerS: acked / seconds, perSecond, latencyMs: samples.percentiles(), errors, firstError, slowest }
 }
