@@ -25,19 +25,24 @@ export interface FilledOutbox { dir: string, rows: number, seconds: number, file
 export function fillOutbox (events: number, log: (m: string) => void): FilledOutbox {
   const t0 = performance.now()
   const dir = mkdtempSync(join(tmpdir(), 'bench-relay-outbox-'))
-  const db = openDatabase({ dataDir: dir, synchronous: 'NORMAL', log: createLog({ level: 'warn', destination: process.stderr }), now: () => new Date(OUTAGE_END - DAY_MS).toISOString() })
-  const rows = new OutboxRows(db)
-  const day = new StoreDay('CA_1', 11, (i) => OUTAGE_END - DAY_MS + Math.floor(i * DAY_MS / events))
-  const CHUNK = 50_000 // rows a transaction: one commit per chunk, as fast as SQLite takes them
-  for (let done = 0; done < events; done += CHUNK) {
-    db.transaction(() => { for (let i = done; i < Math.min(events, done + CHUNK); i++) rows.add(day.next()) })()
-    if (done % 250_000 === 0 && done > 0) log(`outbox: ${done} rows written`)
+  try {
+    const db = openDatabase({ dataDir: dir, synchronous: 'NORMAL', log: createLog({ level: 'warn', destination: process.stderr }), now: () => new Date(OUTAGE_END - DAY_MS).toISOString() })
+    const rows = new OutboxRows(db)
+    const day = new StoreDay('CA_1', 11, (i) => OUTAGE_END - DAY_MS + Math.floor(i * DAY_MS / events))
+    const CHUNK = 50_000 // rows a transaction: one commit per chunk, as fast as SQLite takes them
+    for (let done = 0; done < events; done += CHUNK) {
+      db.transaction(() => { for (let i = done; i < Math.min(events, done + CHUNK); i++) rows.add(day.next()) })()
+      if (done % 250_000 === 0 && done > 0) log(`outbox: ${done} rows written`)
+    }
+    const byType = rows.byTypeCounts()
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    const seconds = (performance.now() - t0) / 1000
+    return { dir, rows: events, seconds, fileMB: statSync(join(dir, DB_FILE)).size / 1048576, byType }
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
   }
-  const byType = rows.byTypeCounts()
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  db.close()
-  const seconds = (performance.now() - t0) / 1000
-  return { dir, rows: events, seconds, fileMB: statSync(join(dir, DB_FILE)).size / 1048576, byType }
 }
 
 export interface DrainResult {
