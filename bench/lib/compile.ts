@@ -1,4 +1,4 @@
-// The server child runs as plain JavaScript, as `npm run build` would make it: under tsx it would
+// The server child (and the relay, compileRelay) runs as plain JavaScript, as `npm run build` would make it: under tsx it would
 // carry the TypeScript loader (a second thread and its caches, ~35 MB RSS) into the memory figures.
 // The subscriber's worker thread is compiled the same way (tsx does not reach worker threads here).
 // Each file is transpiled on its own (TypeScript's transpileModule, no type check, so a type error
@@ -33,4 +33,23 @@ export function compileBench (root: string): (source: string) => string {
     writeFileSync(dest, outputText)
   }
   return (source) => join(outRoot, relative(root, source)).replace(/\.ts$/, '.js')
+}
+
+/**
+ * Transpiles the relay (cloud-relay/src and edge/src/core, the only part of the store it imports) into
+ * bench/out/.relay/, as `npm run build` would; returns the compiled `cloud-relay serve` entry.
+ */
+export function compileRelay (root: string): string {
+  const outRoot = join(root, 'bench', 'out', '.relay')
+  rmSync(outRoot, { recursive: true, force: true })
+  for (const file of [...tsFiles(join(root, 'cloud-relay', 'src')), ...tsFiles(join(root, 'edge', 'src', 'core'))]) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false, esModuleInterop: true }
+    })
+    const dest = join(outRoot, relative(root, file)).replace(/\.ts$/, '.js')
+    mkdirSync(dirname(dest), { recursive: true })
+    writeFileSync(dest, outputText)
+  }
+  return join(outRoot, 'cloud-relay', 'src', 'cli.js')
 }

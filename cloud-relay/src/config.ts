@@ -11,6 +11,8 @@ export interface RelayConfig {
   dataDir: string
   /** PostgreSQL connection string; null = SQLite in dataDir. */
   databaseUrl: string | null
+  /** PostgreSQL schema holding the relay's tables (created if missing); several relays on one database each use their own. */
+  databaseSchema: string
   /** Operator routes (registering stores, rotating tokens) need it; null = the LAN is trusted. */
   adminToken: string | null
   /** Events per batch at most. */
@@ -48,6 +50,7 @@ const DEFAULTS: RelayConfig = {
   httpPort: 8090,
   dataDir: './data',
   databaseUrl: null,
+  databaseSchema: 'public',
   adminToken: null,
   maxBatchEvents: 10_000,
   maxBatchBytes: 32 * 1024 * 1024,
@@ -72,6 +75,7 @@ const ENV: Record<keyof RelayConfig, string> = {
   httpPort: 'RELAY_HTTP_PORT',
   dataDir: 'RELAY_DATA_DIR',
   databaseUrl: 'RELAY_DATABASE_URL',
+  databaseSchema: 'RELAY_DATABASE_SCHEMA',
   adminToken: 'RELAY_ADMIN_TOKEN',
   maxBatchEvents: 'RELAY_MAX_BATCH_EVENTS',
   maxBatchBytes: 'RELAY_MAX_BATCH_BYTES',
@@ -111,6 +115,7 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     httpPort: int('httpPort', raw.httpPort, 0, 65535),
     dataDir: String(raw.dataDir),
     databaseUrl: raw.databaseUrl === null ? null : String(raw.databaseUrl),
+    databaseSchema: String(raw.databaseSchema),
     adminToken: raw.adminToken === null ? null : String(raw.adminToken),
     maxBatchEvents: int('maxBatchEvents', raw.maxBatchEvents, 1, 1_000_000),
     maxBatchBytes: int('maxBatchBytes', raw.maxBatchBytes, 1024, 1024 * 1024 * 1024),
@@ -135,6 +140,7 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
   if (c.erp === 'erpnext' && (c.erpApiKey === null || c.erpApiSecret === null)) throw bad('erpApiKey', '(hidden)', 'RELAY_ERP_API_KEY and RELAY_ERP_API_SECRET for erp erpnext')
   if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(c.databaseSchema)) throw bad('databaseSchema', c.databaseSchema, 'a plain lower-case identifier (a-z, 0-9, _; 63 characters at most)')
   if (c.adminToken !== null && c.adminToken.length < 16) throw bad('adminToken', '(hidden)', 'a token of 16 or more characters')
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) throw bad('logLevel', c.logLevel, 'fatal, error, warn, info, debug, trace or silent')
   return c

@@ -28,7 +28,7 @@ export interface RelayServer {
 
 /** `onConnectionError`: a pooled PostgreSQL connection broke while idle (the pool reconnects by itself). */
 export async function openStorage (config: RelayConfig, onConnectionError?: (err: Error) => void): Promise<{ storage: RelayStorage, kind: string }> {
-  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, onConnectionError }), kind: 'postgres' }
+  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, schema: config.databaseSchema, onConnectionError }), kind: 'postgres' }
   mkdirSync(config.dataDir, { recursive: true })
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }

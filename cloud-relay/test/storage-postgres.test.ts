@@ -4,8 +4,13 @@
 // processes (here: separate pools) claiming from one database at once.
 
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
+import { loadRelayConfig } from '../src/config.js'
+import { startRelay } from '../src/main.js'
 import { PostgresRelayStorage } from '../src/storage/postgres.js'
 import type { Claim } from '../src/storage/types.js'
 import { ev, storageContract } from './storage-contract.js'
@@ -86,5 +91,25 @@ t.test('two relay processes claiming at once while stores keep sending: every ev
     t.same(got, expected, `${id}: all ${expected.length} events, each once, in seq order`)
     const st = await relays[1].stats(id)
     t.equal(st?.forwardedCount, expected.length); t.equal(st?.pendingCount, 0)
+  }
+})
+
+t.test('RELAY_DATABASE_SCHEMA puts a relay\'s tables in its own schema; a name that is not a plain identifier stops start-up naming the key', async (t) => {
+  const schema = newSchema()
+  const dir = mkdtempSync(join(tmpdir(), 'relay-schema-'))
+  const relay = await startRelay(loadRelayConfig({ env: { RELAY_DATABASE_URL: URL, RELAY_DATABASE_SCHEMA: schema }, overrides: { host: '127.0.0.1', httpPort: 0, dataDir: dir, logLevel: 'silent' } }))
+  t.teardown(async () => { await relay.close(); rmSync(dir, { recursive: true, force: true }) })
+  await relay.storage.registerStore('S1')
+  const c = new pg.Client({ connectionString: URL })
+  await c.connect()
+  t.teardown(async () => await c.end())
+  const inSchema = await c.query(`SELECT store_id FROM ${schema}.relay_stores`)
+  t.same(inSchema.rows, [{ store_id: 'S1' }], 'the store is in the named schema')
+  const inPublic = (await c.query("SELECT to_regclass('public.relay_stores') IS NOT NULL AS has")).rows[0].has === true
+    ? (await c.query("SELECT store_id FROM public.relay_stores WHERE store_id = 'S1'")).rows
+    : []
+  t.same(inPublic, [], 'not in public')
+  for (const bad of ['Bench', 'a-b', 'x; DROP TABLE y']) {
+    t.throws(() => loadRelayConfig({ env: { RELAY_DATABASE_URL: URL, RELAY_DATABASE_SCHEMA: bad } }), { code: 'RELAY_ERR_CONFIG_INVALID', message: /databaseSchema/ }, bad)
   }
 })

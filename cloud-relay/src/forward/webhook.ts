@@ -4,6 +4,7 @@
 
 import { ErpError, idempotencyKey, type ErpAdapter } from './adapter.js'
 import type { StoredEvent } from '../storage/types.js'
+import { postJsonText, type HttpAnswer } from './http-post.js'
 
 export interface WebhookOptions {
   url: string
@@ -22,21 +23,17 @@ export class WebhookAdapter implements ErpAdapter {
   }
 
   async send (e: StoredEvent): Promise<void> {
-    let res: Response
+    let res: HttpAnswer
     try {
-      res = await fetch(this.o.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey(e), ...this.o.headers },
-        body: JSON.stringify({ storeId: e.storeId, seq: e.seq, eventId: e.eventId, type: e.type, sku: e.sku, occurredAt: e.occurredAt, payload: e.payload }),
-        signal: AbortSignal.timeout(this.maxSendMs)
-      })
+      res = await postJsonText(this.o.url, { 'idempotency-key': idempotencyKey(e), ...this.o.headers },
+        JSON.stringify({ storeId: e.storeId, seq: e.seq, eventId: e.eventId, type: e.type, sku: e.sku, occurredAt: e.occurredAt, payload: e.payload }),
+        this.maxSendMs)
     } catch (err) {
       throw new ErpError(`webhook unreachable: ${(err as Error).message}`, true)
     }
-    const text = await res.text().catch(() => '')
-    if (res.ok) return
+    if (res.status >= 200 && res.status < 300) return
     // 401/403 is the relay's credentials, not the event: retried (the store waits) until fixed.
     const retryable = res.status === 401 || res.status === 403 || res.status === 408 || res.status === 429 || res.status >= 500
-    throw new ErpError(`webhook answered ${res.status}: ${text.slice(0, 200)}`, retryable, res.status)
+    throw new ErpError(`webhook answered ${res.status}: ${res.text.slice(0, 200)}`, retryable, res.status)
   }
 }

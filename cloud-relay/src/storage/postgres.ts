@@ -164,37 +164,37 @@ export class PostgresRelayStorage implements RelayStorage {
     return await this.tx(async (c): Promise<BatchResult> => {
       const s = await this.lockStore(c, storeId)
       if (s.revoked_at !== null) throw new RelayStorageError(RelayErrors.STORE_REVOKED, `store ${storeId} is revoked`)
-      const seqs = events.map((e) => e.seq)
-      const taken = new Map<number, string>()
-      for (const r of (await c.query('SELECT seq, event_id FROM relay_events WHERE store_id = $1 AND seq = ANY($2::bigint[])', [storeId, seqs])).rows) {
-        taken.set(num(r.seq), r.event_id)
-      }
-      const known = new Set<string>()
-      for (const r of (await c.query('SELECT event_id FROM relay_events WHERE store_id = $1 AND event_id = ANY($2::text[])', [storeId, events.map((e) => e.eventId)])).rows) {
-        known.add(r.event_id)
-      }
-      const fresh: RelayEventIn[] = []
-      for (const e of events) {
-        const at = taken.get(e.seq)
-        if (at !== undefined && at !== e.eventId) {
-          throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${at}, not ${e.eventId}`)
-        }
-        if (at !== undefined || known.has(e.eventId)) continue
-        known.add(e.eventId) // the same id twice in one batch is stored once
-        fresh.push(e)
-      }
-      if (fresh.length > 0) {
-        await c.query(`INSERT INTO relay_events (${EVENT_COLS})
-          SELECT $1, u.seq, u.event_id, u.type, u.lane, u.sku, u.payload::jsonb, u.occurred_at, u.created_at, $2
-          FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-            AS u (seq, event_id, type, lane, sku, payload, occurred_at, created_at)`,
-        [storeId, this.now(), fresh.map((e) => e.seq), fresh.map((e) => e.eventId), fresh.map((e) => e.type), fresh.map((e) => e.lane),
-          fresh.map((e) => e.sku), fresh.map((e) => JSON.stringify(e.payload)), fresh.map((e) => e.occurredAt), fresh.map((e) => e.createdAt)])
-      }
       const top = events.length === 0 ? 0 : events[events.length - 1].seq
-      const highestSeq = Math.max(num(s.highest_seq), top)
-      await c.query('UPDATE relay_stores SET stored_count = stored_count + $1, highest_seq = $2 WHERE store_id = $3', [fresh.length, highestSeq, storeId])
-      return { inserted: fresh.length, duplicates: events.length - fresh.length, highestSeq }
+      // The whole batch and the store's counters in one statement, the batch as one JSON parameter
+      // (no per-element array escaping in the relay). ON CONFLICT DO NOTHING skips what is stored
+      // already (either key: the seq or the event id, or the same id twice in this batch).
+      const r = await c.query(`WITH ins AS (
+          INSERT INTO relay_events (${EVENT_COLS})
+          SELECT $1, u.seq, u."eventId", u.type, u.lane, u.sku, u.payload, u."occurredAt", u."createdAt", $2
+          FROM jsonb_to_recordset($3::jsonb)
+            AS u (seq bigint, "eventId" text, type text, lane text, sku text, payload jsonb, "occurredAt" text, "createdAt" text)
+          ON CONFLICT DO NOTHING RETURNING 1
+        ), n AS (SELECT count(*) AS n FROM ins)
+        UPDATE relay_stores SET stored_count = stored_count + n.n, highest_seq = GREATEST(highest_seq, $4) FROM n
+        WHERE store_id = $1 RETURNING n.n AS inserted, highest_seq`,
+      [storeId, this.now(), JSON.stringify(events), top])
+      const inserted = num(r.rows[0].inserted)
+      const highestSeq = num(r.rows[0].highest_seq)
+      if (inserted < events.length) {
+        // Something was skipped: a duplicate, or a seq that belongs to another event, which refuses
+        // the whole batch (the transaction rolls back, the insert and the counters with it).
+        const taken = new Map<number, string>()
+        for (const x of (await c.query('SELECT seq, event_id FROM relay_events WHERE store_id = $1 AND seq = ANY($2::bigint[])', [storeId, events.map((e) => e.seq)])).rows) {
+          taken.set(num(x.seq), x.event_id)
+        }
+        for (const e of events) {
+          const at = taken.get(e.seq)
+          if (at !== undefined && at !== e.eventId) {
+            throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${at}, not ${e.eventId}`)
+          }
+        }
+      }
+      return { inserted, duplicates: events.length - inserted, highestSeq }
     })
   }
 

@@ -59,6 +59,8 @@ export class SqliteRelayStorage implements RelayStorage {
   private readonly now: () => number
   private readonly leaseMs: number
   private readonly graceMs: number
+  /** Statements of every request (the store's row, for its token) and of the intake (one per event), prepared once. */
+  private readonly q: { store: Database.Statement, insertNew: Database.Statement, eventIdAt: Database.Statement, countStored: Database.Statement }
 
   constructor (opts: SqliteRelayStorageOptions) {
     this.now = opts.now ?? Date.now
@@ -68,12 +70,23 @@ export class SqliteRelayStorage implements RelayStorage {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL') // WAL + NORMAL: durable across a process kill; an OS crash may lose the last commits
     this.db.pragma('busy_timeout = 5000') // ms another relay process may hold the write lock
+    // Pages (4 KiB) the WAL grows to before a commit checkpoints it: 10,000 (~40 MB) rather than
+    // SQLite's 1,000. Each checkpoint fsyncs twice inside the request that triggers it; at the default
+    // a busy relay paid that every ~10,000 events (bench:relay: 21k -> 25-38k events/s stored).
+    this.db.pragma('wal_autocheckpoint = 10000')
     this.db.pragma('foreign_keys = ON')
     migrateSqlite(this.db, this.now())
+    this.q = {
+      store: this.db.prepare('SELECT * FROM relay_stores WHERE store_id = ?'),
+      // OR IGNORE covers both keys: (store_id, seq) and (store_id, event_id).
+      insertNew: this.db.prepare(`INSERT OR IGNORE INTO relay_events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      eventIdAt: this.db.prepare('SELECT event_id FROM relay_events WHERE store_id = ? AND seq = ?').pluck(),
+      countStored: this.db.prepare('UPDATE relay_stores SET stored_count = stored_count + ?, highest_seq = ? WHERE store_id = ?')
+    }
   }
 
   private store (storeId: string): StoreRow | undefined {
-    return this.db.prepare('SELECT * FROM relay_stores WHERE store_id = ?').get(storeId) as StoreRow | undefined
+    return this.q.store.get(storeId) as StoreRow | undefined
   }
 
   private requireStore (storeId: string): StoreRow {
@@ -121,28 +134,26 @@ export class SqliteRelayStorage implements RelayStorage {
 
   async storeBatch (storeId: string, events: readonly RelayEventIn[]): Promise<BatchResult> {
     checkBatchOrder(events)
-    const bySeq = this.db.prepare('SELECT event_id FROM relay_events WHERE store_id = ? AND seq = ?')
-    const byId = this.db.prepare('SELECT 1 FROM relay_events WHERE store_id = ? AND event_id = ?')
-    const insert = this.db.prepare(`INSERT INTO relay_events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    const q = this.q
     return this.db.transaction((): BatchResult => {
       const s = this.requireStore(storeId)
       if (s.revoked_at !== null) throw new RelayStorageError(RelayErrors.STORE_REVOKED, `store ${storeId} is revoked`)
       const at = this.now()
       let inserted = 0
-      let duplicates = 0
       for (const e of events) {
-        const taken = bySeq.get(storeId, e.seq) as { event_id: string } | undefined
-        if (taken !== undefined && taken.event_id !== e.eventId) {
-          throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${taken.event_id}, not ${e.eventId}`)
+        // One statement per event on the common path (a new event): the insert itself. Ignored means
+        // the seq or the event id is already stored; only then is it looked at, to tell a duplicate
+        // from a seq that belongs to another event (which refuses the whole batch).
+        if (q.insertNew.run(storeId, e.seq, e.eventId, e.type, e.lane, e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt, at).changes === 1) { inserted++; continue }
+        const taken = q.eventIdAt.get(storeId, e.seq) as string | undefined
+        if (taken !== undefined && taken !== e.eventId) {
+          throw new RelayStorageError(RelayErrors.SEQ_CONFLICT, `store ${storeId} seq ${e.seq} is already event ${taken}, not ${e.eventId}`)
         }
-        if (taken !== undefined || byId.get(storeId, e.eventId) !== undefined) { duplicates++; continue }
-        insert.run(storeId, e.seq, e.eventId, e.type, e.lane, e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt, at)
-        inserted++
       }
       const top = events.length === 0 ? 0 : events[events.length - 1].seq
       const highestSeq = Math.max(s.highest_seq, top)
-      this.db.prepare('UPDATE relay_stores SET stored_count = stored_count + ?, highest_seq = ? WHERE store_id = ?').run(inserted, highestSeq, storeId)
-      return { inserted, duplicates, highestSeq }
+      q.countStored.run(inserted, highestSeq, storeId)
+      return { inserted, duplicates: events.length - inserted, highestSeq }
     }).immediate()
   }
 
