@@ -36,6 +36,8 @@ import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
 import { OutboxSender } from './outbox/sender.js'
 import { readRelayCa, relayPoster } from './outbox/relay-ca.js'
+import { Accounts } from './store/accounts.js'
+import { Sessions } from './store/sessions.js'
 import { OutboxBudget } from './outbox/budget.js'
 import { Heartbeat } from './outbox/heartbeat.js'
 import { diskUse } from './store/disk.js'
@@ -295,6 +297,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     heartbeat.start()
     undo.push(() => heartbeat.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
+    // Panel accounts and sessions: wall-clock time (a simulated clock must not expire a session in seconds).
+    const accounts = new Accounts(db)
+    const sessions = new Sessions(db, { idleMs: config.sessionIdleMin * 60_000, maxMs: config.sessionMaxHours * 3_600_000 })
+    if (config.apiAuth === 'sessions' && accounts.count() === 0) log.warn({}, 'no panel account yet: create a manager with `store-edge accounts add <name> --role manager`')
     const kpis = new KpiService({
       db,
       clock,
@@ -320,6 +326,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       phantom,
       receiving,
       associates,
+      accounts,
+      sessions,
       sales,
       orders,
       sender,

@@ -57,6 +57,12 @@ export interface EdgeConfig {
   /** SQLite synchronous mode: FULL survives power loss, NORMAL survives a process crash. */
   dbSynchronous: 'FULL' | 'NORMAL'
   /** When set, operator routes (devices, imports) need `Authorization: Bearer <token>`. */
+  /** 'sessions': the panel and the API need a signed-in account, the admin token or (device routes) device credentials; 'open': the LAN is trusted (development, tests of other features). */
+  apiAuth: 'sessions' | 'open'
+  /** A panel session ends after this many minutes without a request. */
+  sessionIdleMin: number
+  /** ...and this many hours after sign-in in any case. */
+  sessionMaxHours: number
   adminToken: string | null
   /** Serial-attached scanners: a port, the device it is registered as, and its profile stream. */
   serialPorts: SerialPortConfig[]
@@ -163,6 +169,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   maxEventFutureS: { kind: 'int', default: 300, min: 0, max: 86400, allowed: 'an integer 0-86400 (seconds)' },
   maxQty: { kind: 'int', default: 100000, min: 1, max: 1e9, allowed: 'an integer 1-1000000000 (units)' },
   dbSynchronous: { kind: 'enum', default: 'FULL', values: ['FULL', 'NORMAL'], allowed: 'FULL or NORMAL' },
+  apiAuth: { kind: 'enum', default: 'sessions', values: ['sessions', 'open'], allowed: 'sessions or open' },
+  sessionIdleMin: { kind: 'int', default: 60, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
+  sessionMaxHours: { kind: 'int', default: 12, min: 1, max: 24 * 7, allowed: 'an integer 1-168 (hours)' },
   adminToken: { kind: 'nullable-string', default: null, allowed: 'a token of 16 or more characters, or null' },
   serialPorts: { kind: 'serial-ports', default: [], allowed: 'an array of {path, deviceId, location?}' },
   shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' },

@@ -26,6 +26,8 @@ import type { BudgetStatus } from '../outbox/budget.js'
 import type { HeartbeatStatus } from '../outbox/heartbeat.js'
 import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
+import type { Accounts } from '../store/accounts.js'
+import type { Sessions } from '../store/sessions.js'
 
 export interface Ports {
   http: number | null
@@ -57,6 +59,9 @@ export interface AppDeps {
   /** ASNs, the receipts against them and the check when one closes. */
   receiving: ReceivingService
   associates: Associates
+  /** Panel accounts and their sessions (issue 8). */
+  accounts: Accounts
+  sessions: Sessions
   /** Daily sales per SKU (the forecast's history) and the demand calendar. */
   sales: SalesStore
   /** Order proposals, their runs and decisions. */

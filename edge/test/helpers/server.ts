@@ -35,7 +35,9 @@ export async function startTestServer (t: Tap, overrides: Partial<EdgeConfig> = 
   const dataDir = opts.dataDir ?? tempDir()
   const config = loadConfig({
     env: {},
-    overrides: { storeId: 'store-1', host: '127.0.0.1', httpPort: 0, mqttPort: 0, mqttTlsPort: 0, dataDir, profilesDir: SHIPPED_PROFILES_DIR, logLevel: 'silent', ...overrides }
+    // apiAuth 'open': tests of other features call the API as the trusted LAN did before accounts;
+    // edge/test/http/access.test.ts and the panel's tests run with the default ('sessions').
+    overrides: { storeId: 'store-1', host: '127.0.0.1', httpPort: 0, mqttPort: 0, mqttTlsPort: 0, dataDir, profilesDir: SHIPPED_PROFILES_DIR, logLevel: 'silent', apiAuth: 'open', ...overrides }
   })
   const server = await startServer({ config, log: opts.log ?? silentLog(), clock: opts.clock, presenceSweepMs: opts.presenceSweepMs ?? 50 })
   if (opts.masterData !== false) {

@@ -54,6 +54,7 @@ export async function associateRoutes (app: FastifyInstance, deps: AppDeps): Pro
   }, async (req) => deps.associates.upsert(req.body as AssociateInput))
 
   app.post('/api/v1/handheld/sign-in', {
+    config: { access: 'device' },
     onRequest: async (req) => { senders.set(req, deviceFromRequest(req, deps.registry)) },
     schema: {
       tags: ['tasks'],

@@ -15,6 +15,7 @@ export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise
   const senders = new WeakMap<FastifyRequest, Device>()
 
   app.post('/api/v1/events', {
+    config: { access: 'device' },
     onRequest: async (req) => {
       if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
       senders.set(req, deviceFromRequest(req, deps.registry))

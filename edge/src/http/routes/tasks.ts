@@ -55,6 +55,7 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   const handheld = async (req: FastifyRequest): Promise<void> => { handhelds.set(req, handheldFromRequest(req, deps)) }
 
   app.get('/api/v1/handheld/tasks', {
+    config: { access: 'device' },
     onRequest: handheld,
     schema: {
       tags: ['tasks'],
@@ -68,6 +69,7 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   })
 
   app.post('/api/v1/handheld/actions', {
+    config: { access: 'device' },
     onRequest: async (req) => {
       if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
       await handheld(req)
