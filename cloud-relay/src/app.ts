@@ -10,6 +10,7 @@ import type { RelayConfig } from './config.js'
 import { fleet } from './fleet.js'
 import { reconcile } from './reconcile.js'
 import { RelayErrors, RelayStorageError } from './storage/errors.js'
+import { isStorageUnavailable, storageUnavailable } from './storage/unavailable.js'
 import { RELAY_EVENT_TYPES, RELAY_LANES, type RelayEventIn, type RelayStorage } from './storage/types.js'
 import type { RelayTls } from './tls.js'
 
@@ -22,6 +23,11 @@ export interface RelayAppDeps {
   /** Serve HTTPS with this certificate and key; null = plain HTTP. */
   tls?: RelayTls | null
 }
+
+/** Milliseconds /v1/health waits for the database before calling it down. */
+const HEALTH_DB_TIMEOUT_MS = 2000
+/** Seconds a store is told to wait (Retry-After) when the database is unavailable. */
+const RETRY_AFTER_S = 2
 
 const storeIdParam = { type: 'object', required: ['storeId'], properties: { storeId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } } as const
 
@@ -51,6 +57,13 @@ export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstanc
   })
 
   app.setErrorHandler((err: Error & { code?: string, statusCode?: number, validation?: unknown }, req, reply) => {
+    if (!(err instanceof RelayStorageError) && isStorageUnavailable(err)) {
+      // The database is down or restarting: nothing was stored; the store keeps its rows and retries.
+      // One line, no stack: during an outage every request says the same.
+      const e = storageUnavailable(err)
+      req.log.warn({ code: e.code, cause: err.message }, 'relay database unavailable: answered 503')
+      return reply.code(e.status).header('retry-after', String(RETRY_AFTER_S)).send({ error: { code: e.code, message: e.message } })
+    }
     if (err instanceof RelayStorageError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } })
     if (err.validation !== undefined) return reply.code(400).send({ error: { code: RelayErrors.VALIDATION.code, message: err.message } })
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: { code: RelayErrors.TOO_LARGE.code, message: `batch is over ${config.maxBatchBytes} bytes` } })
@@ -76,7 +89,24 @@ export async function buildRelayApp (deps: RelayAppDeps): Promise<FastifyInstanc
     if (r !== 'ok') throw fail(RelayErrors.UNAUTHORIZED, `not a valid token for store ${storeId}`)
   }
 
-  app.get('/v1/health', async () => ({ status: 'ok', version: deps.version, storage: deps.storageKind }))
+  // The database's state too: a relay whose database is down takes no batches, so a load balancer
+  // (or an operator) should see it as not ready (503) though the process is fine.
+  app.get('/v1/health', async (_req, reply) => {
+    const base = { version: deps.version, storage: deps.storageKind }
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        storage.ping(),
+        new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${HEALTH_DB_TIMEOUT_MS} ms`)), HEALTH_DB_TIMEOUT_MS) })
+      ])
+      return { status: 'ok', ...base, database: { state: 'up' } }
+    } catch (err) {
+      const e = storageUnavailable(err)
+      return await reply.code(503).send({ status: 'degraded', ...base, database: { state: 'down', code: e.code, message: e.message } })
+    } finally {
+      clearTimeout(timer)
+    }
+  })
 
   app.post('/v1/stores', {
     onRequest: admin,

@@ -22,6 +22,11 @@ export interface RelayConfig {
   forwardUrl: string | null
   /** Forwarding workers in this process (each holds one store at a time). */
   forwardWorkers: number
+  /** Milliseconds one ERP call may take before it counts as failed (and is retried with the same idempotency key). */
+  forwardTimeoutMs: number
+  /** Backoff after a failed ERP call, milliseconds: the first retry waits at least forwardRetryMinMs, later ones up to forwardRetryMaxMs. */
+  forwardRetryMinMs: number
+  forwardRetryMaxMs: number
   /** What forwardUrl is: a generic JSON webhook, or an ERPNext site (its REST API). */
   erp: 'webhook' | 'erpnext'
   /** ERPNext API key and secret (erp erpnext). */
@@ -49,6 +54,9 @@ const DEFAULTS: RelayConfig = {
   logLevel: 'info',
   forwardUrl: null,
   forwardWorkers: 2,
+  forwardTimeoutMs: 10_000,
+  forwardRetryMinMs: 1000,
+  forwardRetryMaxMs: 300_000,
   erp: 'webhook',
   erpApiKey: null,
   erpApiSecret: null,
@@ -70,6 +78,9 @@ const ENV: Record<keyof RelayConfig, string> = {
   logLevel: 'RELAY_LOG_LEVEL',
   forwardUrl: 'RELAY_FORWARD_URL',
   forwardWorkers: 'RELAY_FORWARD_WORKERS',
+  forwardTimeoutMs: 'RELAY_FORWARD_TIMEOUT_MS',
+  forwardRetryMinMs: 'RELAY_FORWARD_RETRY_MIN_MS',
+  forwardRetryMaxMs: 'RELAY_FORWARD_RETRY_MAX_MS',
   erp: 'RELAY_ERP',
   erpApiKey: 'RELAY_ERP_API_KEY',
   erpApiSecret: 'RELAY_ERP_API_SECRET',
@@ -106,6 +117,10 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     logLevel: String(raw.logLevel),
     forwardUrl: raw.forwardUrl === null ? null : String(raw.forwardUrl),
     forwardWorkers: int('forwardWorkers', raw.forwardWorkers, 1, 64),
+    // Below the 60 s claim lease, so a call that times out ends its claim before another worker may take the store.
+    forwardTimeoutMs: int('forwardTimeoutMs', raw.forwardTimeoutMs, 100, 30_000),
+    forwardRetryMinMs: int('forwardRetryMinMs', raw.forwardRetryMinMs, 10, 3_600_000),
+    forwardRetryMaxMs: int('forwardRetryMaxMs', raw.forwardRetryMaxMs, 10, 86_400_000),
     erp: raw.erp === 'erpnext' ? 'erpnext' : raw.erp === 'webhook' ? 'webhook' : (() => { throw bad('erp', raw.erp, 'webhook or erpnext') })(),
     erpApiKey: raw.erpApiKey === null ? null : String(raw.erpApiKey),
     erpApiSecret: raw.erpApiSecret === null ? null : String(raw.erpApiSecret),
@@ -116,6 +131,7 @@ export function loadRelayConfig (o: { env?: Record<string, string | undefined>, 
     tlsKeyFile: raw.tlsKeyFile === null ? null : String(raw.tlsKeyFile)
   }
   if ((c.tlsCertFile === null) !== (c.tlsKeyFile === null)) throw bad(c.tlsCertFile === null ? 'tlsCertFile' : 'tlsKeyFile', null, 'RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE together (both or neither)')
+  if (c.forwardRetryMaxMs < c.forwardRetryMinMs) throw bad('forwardRetryMaxMs', c.forwardRetryMaxMs, `at least forwardRetryMinMs (${c.forwardRetryMinMs})`)
   if (c.erp === 'erpnext' && (c.erpApiKey === null || c.erpApiSecret === null)) throw bad('erpApiKey', '(hidden)', 'RELAY_ERP_API_KEY and RELAY_ERP_API_SECRET for erp erpnext')
   if (c.forwardUrl !== null && !/^https?:\/\/\S+$/.test(c.forwardUrl)) throw bad('forwardUrl', c.forwardUrl, 'an http(s) URL of the ERP webhook, or unset')
   if (c.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) throw bad('databaseUrl', '(hidden)', 'a postgres:// or postgresql:// URL, or unset for SQLite')

@@ -26,18 +26,26 @@ export interface RelayServer {
   close (): Promise<void>
 }
 
-export async function openStorage (config: RelayConfig): Promise<{ storage: RelayStorage, kind: string }> {
-  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl }), kind: 'postgres' }
+/** `onConnectionError`: a pooled PostgreSQL connection broke while idle (the pool reconnects by itself). */
+export async function openStorage (config: RelayConfig, onConnectionError?: (err: Error) => void): Promise<{ storage: RelayStorage, kind: string }> {
+  if (config.databaseUrl !== null) return { storage: await PostgresRelayStorage.open({ connectionString: config.databaseUrl, onConnectionError }), kind: 'postgres' }
   mkdirSync(config.dataDir, { recursive: true })
   return { storage: new SqliteRelayStorage({ file: join(config.dataDir, 'relay.db') }), kind: 'sqlite' }
 }
 
-export async function startRelay (config: RelayConfig): Promise<RelayServer> {
+/** `opened`: a storage opened by the caller (a test's own PostgreSQL schema); the relay closes it. */
+export async function startRelay (config: RelayConfig, opened?: { storage: RelayStorage, kind: string }): Promise<RelayServer> {
   const tls = readRelayTls(config)
-  const { storage, kind } = await openStorage(config)
+  // The app's logger exists only once the app is built (after the storage it needs): until then a
+  // broken idle connection (during the migrations) has nobody to tell, and the open fails anyway.
+  let log: FastifyInstance['log'] | null = null
+  const { storage, kind } = opened ?? await openStorage(config, (err) => {
+    log?.warn({ cause: err.message, code: (err as { code?: string }).code }, 'relay database connection lost while idle: dropped, the pool reconnects on the next query')
+  })
   let app: FastifyInstance
   try {
     app = await buildRelayApp({ config, storage, storageKind: kind, version: packageVersion(), tls })
+    log = app.log
     await app.listen({ host: config.host, port: config.httpPort })
   } catch (err) {
     await storage.close()
@@ -48,10 +56,10 @@ export async function startRelay (config: RelayConfig): Promise<RelayServer> {
   const forwarders: Forwarder[] = []
   if (config.forwardUrl !== null) {
     const adapter = config.erp === 'erpnext'
-      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse })
-      : new WebhookAdapter({ url: config.forwardUrl })
+      ? new ErpNextAdapter({ url: config.forwardUrl, apiKey: config.erpApiKey!, apiSecret: config.erpApiSecret!, warehouse: config.erpWarehouse, timeoutMs: config.forwardTimeoutMs })
+      : new WebhookAdapter({ url: config.forwardUrl, timeoutMs: config.forwardTimeoutMs })
     for (let i = 0; i < config.forwardWorkers; i++) {
-      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log })
+      const f = new Forwarder({ storage, adapter, workerId: `${hostname()}:${process.pid}:${i}`, log: app.log, retryMinMs: config.forwardRetryMinMs, retryMaxMs: config.forwardRetryMaxMs })
       f.start()
       forwarders.push(f)
     }

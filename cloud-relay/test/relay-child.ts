@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-export interface RelayChild { proc: ChildProcess, port: number, exited: Promise<unknown> }
+export interface RelayChild {
+  proc: ChildProcess
+  port: number
+  exited: Promise<unknown>
+  /** Its log so far (stdout lines, then stderr), for a failing test's message. */
+  output (): string
+}
 
 export function startRelayChild (env: Record<string, string>, timeoutMs = 20_000): Promise<RelayChild> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cloud-relay', 'src', 'cli.ts'), 'serve'], {
@@ -17,7 +23,9 @@ export function startRelayChild (env: Record<string, string>, timeoutMs = 20_000
   })
   const exited = new Promise((resolve) => proc.once('exit', resolve))
   let stderr = ''
+  const lines: string[] = []
   proc.stderr!.on('data', (c: Buffer) => { stderr += c.toString() })
+  const output = (): string => `${lines.join('\n')}\n${stderr}`
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`relay did not start in ${timeoutMs} ms: ${stderr}`)) }, timeoutMs)
     let buf = ''
@@ -27,9 +35,10 @@ export function startRelayChild (env: Record<string, string>, timeoutMs = 20_000
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl)
         buf = buf.slice(nl + 1)
+        lines.push(line)
         if (line.includes('cloud relay listening')) {
           clearTimeout(timer)
-          resolve({ proc, port: (JSON.parse(line) as { port: number }).port, exited })
+          resolve({ proc, port: (JSON.parse(line) as { port: number }).port, exited, output })
         }
       }
     })

@@ -143,6 +143,21 @@ export function storageContract (t: Test, open: OpenStorage): void {
     t.same((await s.claimNext('w3', 10))?.events.map((e) => e.seq), [3], 'until it sends more')
   })
 
+  t.test("a worker frees the leases it holds but lost track of (a claim whose answer was lost), and nobody else's", async (t) => {
+    const { s } = await fresh(t)
+    for (const id of ['A', 'B']) { await s.registerStore(id); await s.storeBatch(id, [ev(1)]) }
+    const lost = await s.claimNext('w1', 10) as Claim
+    const other = await s.claimNext('w2', 10) as Claim
+    t.equal(await s.claimNext('w3', 10), null, 'both stores held')
+    t.equal(await s.releaseLeases('w1'), 1)
+    t.equal((await s.stats(lost.storeId))?.leaseOwner, null)
+    const again = await s.claimNext('w3', 10) as Claim
+    t.equal(again.storeId, lost.storeId, 'the store is claimable at once, not after the lease')
+    await rejectsCode(t, s.complete(lost, ['e1']), 'RELAY_ERR_CLAIM_LOST', 'the released claim cannot complete')
+    t.equal(await s.releaseLeases('w9'), 0, 'a worker holding nothing frees nothing')
+    t.same(await s.complete(other, ['e1']), { forwarded: 1 }, "another worker's claim is untouched")
+  })
+
   t.test('per-store order: an event is not handed out while an earlier one is unforwarded', async (t) => {
     const { s } = await fresh(t)
     await s.registerStore('A')

@@ -280,6 +280,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       relayToken: config.relayToken,
       storeId: config.storeId,
       everyMs: config.outboxHeartbeatS * 1000,
+      timeoutMs: config.outboxSendTimeoutMs,
       log: log.child({ module: 'outbox' }),
       post: relayPost,
       collect: () => ({

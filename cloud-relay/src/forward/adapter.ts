@@ -14,6 +14,8 @@ export class ErpError extends Error {
 
 export interface ErpAdapter {
   readonly name: string
+  /** The longest one send may take, milliseconds (its time limits): the forwarder keeps a claim's lease ahead of it. */
+  readonly maxSendMs?: number
   /** Resolves when the ERP has the event; throws ErpError otherwise. */
   send (event: StoredEvent): Promise<void>
 }

@@ -83,8 +83,12 @@ export function toErpNext (e: StoredEvent, warehouse: string): ErpNextDoc | null
 
 export class ErpNextAdapter implements ErpAdapter {
   readonly name = 'erpnext'
+  /** A look-up and a create, each with its own time limit. */
+  readonly maxSendMs: number
 
-  constructor (private readonly o: ErpNextOptions) {}
+  constructor (private readonly o: ErpNextOptions) {
+    this.maxSendMs = 2 * (o.timeoutMs ?? 15_000)
+  }
 
   private async call (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number, json: unknown }> {
     let res: Response

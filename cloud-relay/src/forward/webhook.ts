@@ -15,8 +15,11 @@ export interface WebhookOptions {
 
 export class WebhookAdapter implements ErpAdapter {
   readonly name = 'webhook'
+  readonly maxSendMs: number
 
-  constructor (private readonly o: WebhookOptions) {}
+  constructor (private readonly o: WebhookOptions) {
+    this.maxSendMs = o.timeoutMs ?? 10_000
+  }
 
   async send (e: StoredEvent): Promise<void> {
     let res: Response
@@ -25,7 +28,7 @@ export class WebhookAdapter implements ErpAdapter {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey(e), ...this.o.headers },
         body: JSON.stringify({ storeId: e.storeId, seq: e.seq, eventId: e.eventId, type: e.type, sku: e.sku, occurredAt: e.occurredAt, payload: e.payload }),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000)
+        signal: AbortSignal.timeout(this.maxSendMs)
       })
     } catch (err) {
       throw new ErpError(`webhook unreachable: ${(err as Error).message}`, true)

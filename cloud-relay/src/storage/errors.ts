@@ -21,6 +21,9 @@ export const RelayErrors = {
   CLAIM_LOST: spec('RELAY_ERR_CLAIM_LOST', 409, 'the claim is no longer held (its lease expired and another worker took the store)'),
   CLAIM_ORDER: spec('RELAY_ERR_CLAIM_ORDER', 400, 'forwarded events must be a prefix of the claim, in seq order'),
   MIGRATION_FAILED: spec('RELAY_ERR_MIGRATION_FAILED', 500, 'relay database migration failed'),
+  // The database cannot be reached (down, restarting, the connection cut): nothing was stored, the
+  // caller keeps its rows and tries again; a 503 so a store's sender backs off and retries.
+  STORAGE_UNAVAILABLE: spec('RELAY_ERR_STORAGE_UNAVAILABLE', 503, 'the relay database is unavailable; nothing was stored, try again'),
 
   // the HTTP service
   CONFIG_INVALID: spec('RELAY_ERR_CONFIG_INVALID', 500, 'invalid relay configuration'),

@@ -19,6 +19,14 @@ export interface PostgresRelayStorageOptions extends RelayStorageOptions {
   schema?: string
   /** Pool size; default 10. */
   maxConnections?: number
+  /** Milliseconds to wait for a connection (a new one, or a free one of the pool) before failing; default 5000. */
+  connectTimeoutMs?: number
+  /**
+   * Called when a connection the relay is not using breaks (the server restarted or cut it). The pool
+   * drops it and connects again on the next query; without a listener node-postgres would throw the
+   * error as an unhandled 'error' event and end the process.
+   */
+  onConnectionError?: (err: Error) => void
 }
 
 /** BIGINT arrives as a string from pg; the values here (ms, counts, seqs) fit a double exactly. */
@@ -50,7 +58,8 @@ export class PostgresRelayStorage implements RelayStorage {
   static async open (opts: PostgresRelayStorageOptions): Promise<PostgresRelayStorage> {
     const schema = opts.schema ?? 'public'
     if (!SCHEMA_NAME.test(schema)) throw new RelayStorageError(RelayErrors.MIGRATION_FAILED, `schema name ${schema} is not a plain lower-case identifier`)
-    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 10, options: `-c search_path=${schema}` })
+    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 10, options: `-c search_path=${schema}`, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000 })
+    pool.on('error', (err) => { opts.onConnectionError?.(err) })
     const s = new PostgresRelayStorage(pool, opts.now ?? Date.now, opts.leaseMs ?? DEFAULT_LEASE_MS, opts.tokenGraceMs ?? DEFAULT_TOKEN_GRACE_MS)
     try {
       await s.migrate(schema)
@@ -84,6 +93,12 @@ export class PostgresRelayStorage implements RelayStorage {
 
   private async tx<T> (fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect()
+    // A connection that breaks between two queries of this transaction emits 'error' on the client
+    // (the pool listens only while it is idle): without this the process would die of it. The next
+    // query fails with the same cause, and the transaction with it.
+    let broken: Error | undefined
+    const onError = (err: Error): void => { broken = err }
+    c.on('error', onError)
     try {
       await c.query('BEGIN')
       const out = await fn(c)
@@ -93,8 +108,13 @@ export class PostgresRelayStorage implements RelayStorage {
       await c.query('ROLLBACK').catch(() => {})
       throw err
     } finally {
-      c.release()
+      c.removeListener('error', onError)
+      c.release(broken) // a broken connection is dropped, not given to the next caller
     }
+  }
+
+  async ping (): Promise<void> {
+    await this.pool.query('SELECT 1')
   }
 
   /** The store's row, locked for this transaction; throws RELAY_ERR_STORE_UNKNOWN. */
@@ -197,6 +217,11 @@ export class PostgresRelayStorage implements RelayStorage {
         [storeId, Math.max(1, limit)])
       return { storeId, workerId, claimToken, leaseUntil, events: rows.rows.map(toEvent) }
     })
+  }
+
+  async releaseLeases (workerId: string): Promise<number> {
+    const r = await this.pool.query('UPDATE relay_stores SET lease_owner = NULL, lease_token = NULL, lease_until = NULL WHERE lease_owner = $1', [workerId])
+    return r.rowCount ?? 0
   }
 
   /** Checks the claim is still held and marks its prefix forwarded; returns how many were newly marked. */

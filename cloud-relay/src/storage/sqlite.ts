@@ -164,6 +164,10 @@ export class SqliteRelayStorage implements RelayStorage {
     }).immediate()
   }
 
+  async releaseLeases (workerId: string): Promise<number> {
+    return this.db.prepare('UPDATE relay_stores SET lease_owner = NULL, lease_token = NULL, lease_until = NULL WHERE lease_owner = ?').run(workerId).changes
+  }
+
   /** Checks the claim is still held and marks its prefix forwarded; returns how many were newly marked. */
   private settle (claim: Claim, ids: readonly string[]): number {
     const seqs = forwardedPrefix(claim, ids)
@@ -244,6 +248,10 @@ export class SqliteRelayStorage implements RelayStorage {
 
   async storeIds (): Promise<string[]> {
     return (this.db.prepare('SELECT store_id FROM relay_stores ORDER BY store_id').all() as Array<{ store_id: string }>).map((r) => r.store_id)
+  }
+
+  async ping (): Promise<void> {
+    this.db.prepare('SELECT 1').get()
   }
 
   async close (): Promise<void> {

@@ -118,6 +118,12 @@ export interface RelayStorage {
    */
   claimNext (workerId: string, limit: number): Promise<Claim | null>
   /**
+   * Frees every store leased to `workerId`; returns how many. For a worker that holds no claim but
+   * may have one it never saw: a claimNext whose commit went through while its answer was lost with
+   * the connection would otherwise keep that store for the whole lease.
+   */
+  releaseLeases (workerId: string): Promise<number>
+  /**
    * Marks `forwardedEventIds` forwarded (a prefix of claim.events in seq order, RELAY_ERR_CLAIM_ORDER
    * otherwise) and releases the store. RELAY_ERR_CLAIM_LOST if another worker has since claimed it.
    */
@@ -151,6 +157,8 @@ export interface RelayStorage {
   allStats (): Promise<StoreStats[]>
   /** All registered store ids, sorted (for the fleet view). */
   storeIds (): Promise<string[]>
+  /** Resolves when the database answers a trivial query (for /v1/health); rejects with why not. */
+  ping (): Promise<void>
 
   close (): Promise<void>
 }

@@ -11,6 +11,8 @@ export interface HeartbeatOptions {
   relayToken: string | null
   storeId: string
   everyMs: number
+  /** A heartbeat with no answer in this many milliseconds counts as failed (outboxSendTimeoutMs). */
+  timeoutMs: number
   /** What the heartbeat reports, read when it is sent. */
   collect: () => Record<string, unknown>
   log: Log
@@ -44,7 +46,7 @@ export class Heartbeat {
     const url = `${this.o.relayUrl!.replace(/\/+$/, '')}/v1/stores/${encodeURIComponent(this.o.storeId)}/heartbeat`
     this.s.lastAt = new Date().toISOString()
     try {
-      const res = await (this.o.post ?? postJson)(url, this.o.relayToken, gzipJson(this.o.collect()), 10_000)
+      const res = await (this.o.post ?? postJson)(url, this.o.relayToken, gzipJson(this.o.collect()), this.o.timeoutMs)
       this.s.lastStatus = res.status
       this.s.lastOk = res.status === 200
       if (this.s.lastOk) this.s.sent++
