@@ -30,6 +30,7 @@ import { auditRoutes } from './http/routes/audit.js'
 import { sessionRoutes } from './http/routes/session.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { installAccess } from './http/access.js'
+import { panelRoutes } from './http/panel-files.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -64,5 +65,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
+  if (deps.panelDir !== undefined) await app.register(async (web) => panelRoutes(web, { dir: deps.panelDir! }))
   return app
 }

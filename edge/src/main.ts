@@ -12,7 +12,7 @@ import { EdgeError, Errors } from './core/errors.js'
 import { createLog, type Log } from './core/log.js'
 import { createMetrics, type Metrics } from './core/metrics.js'
 import { createServerTime } from './core/time.js'
-import { packageVersion } from './core/version.js'
+import { packageVersion, projectRoot } from './core/version.js'
 import { buildApp } from './app.js'
 import { CommitQueue } from './ingest/commit-queue.js'
 import { createBroker, type EdgeBroker } from './ingest/mqtt/broker.js'
@@ -329,6 +329,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       associates,
       accounts,
       sessions,
+      panelDir: join(projectRoot(), 'edge', 'web', 'dist'),
       sales,
       orders,
       sender,

@@ -82,3 +82,11 @@ export function installAccess (app: FastifyInstance, o: AccessOptions): void {
     if (need === 'manager' && caller.session.role !== 'manager') throw new EdgeError(Errors.ROLE_FORBIDDEN, `${caller.session.username} is a ${caller.session.role}: a manager may do this`)
   })
 }
+
+/** Who the audit log names for a request: the signed-in user, 'admin' for the admin token, 'lan' on an open LAN. */
+export function actorOf (req: FastifyRequest): string {
+  const c = req.caller
+  if (c?.kind === 'session') return c.session.username
+  if (c?.kind === 'token') return 'admin'
+  return 'lan'
+}

@@ -59,6 +59,8 @@ export interface AppDeps {
   /** ASNs, the receipts against them and the check when one closes. */
   receiving: ReceivingService
   associates: Associates
+  /** The built panel's files (edge/web/dist); absent: no panel routes. */
+  panelDir?: string
   /** Panel accounts and their sessions (issue 8). */
   accounts: Accounts
   sessions: Sessions

@@ -102,7 +102,8 @@ export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise
           reason: { type: 'string' },
           deviceId: { type: 'string' },
           afterId: { type: 'integer', minimum: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 }
+          limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
+          newestFirst: { type: 'boolean', default: false, description: 'the latest first (a device\'s recent failures) instead of oldest first (paging with afterId)' }
         }
       },
       response: { 200: { type: 'object', properties: { deadLetters: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...errorResponses }
