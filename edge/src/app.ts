@@ -33,6 +33,7 @@ import { installAccess } from './http/access.js'
 import { panelContext } from './http/panel/context.js'
 import { overviewRoutes } from './http/routes/overview.js'
 import { streamRoutes } from './http/routes/stream.js'
+import { timelineRoutes } from './http/routes/timeline.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -64,7 +65,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes, timelineRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   const panel = panelContext(deps)
