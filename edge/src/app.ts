@@ -31,6 +31,10 @@ import { sessionRoutes } from './http/routes/session.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { installAccess } from './http/access.js'
 import { panelRoutes } from './http/panel-files.js'
+import { panelContext } from './http/panel/context.js'
+import { overviewRoutes } from './http/routes/overview.js'
+import { streamRoutes } from './http/routes/stream.js'
+import { timelineRoutes } from './http/routes/timeline.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -55,15 +59,19 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' },
         { name: 'orders', description: 'Demand history, order proposals and their decisions' },
         { name: 'governance', description: 'Policies (auto-approval thresholds, fallbacks) and the audit log' },
-        { name: 'panel', description: 'Panel accounts and sign-in (sessions)' }
+        { name: 'panel', description: 'Panel accounts and sign-in (sessions), the overview, live updates and item timelines' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes, timelineRoutes]) {
     await app.register(async (api) => routes(api, deps))
+  }
+  const panel = panelContext(deps)
+  for (const routes of [overviewRoutes, streamRoutes]) {
+    await app.register(async (api) => routes(api, deps, panel))
   }
   if (deps.panelDir !== undefined) await app.register(async (web) => panelRoutes(web, { dir: deps.panelDir! }))
   return app

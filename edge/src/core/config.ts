@@ -88,6 +88,8 @@ export interface EdgeConfig {
   riskWindowDays: number
   /** Vectors per onnxruntime run; the event loop gets a turn between runs. */
   riskBatchRows: number
+  /** Days each SKU-location's score history is kept (the item timeline's risk chart). */
+  riskHistoryDays: number
   /** A claimed or started task with no action for this many minutes returns to the pool (server clock). */
   taskClaimStaleMin: number
   /** A shelf whose risk score reaches this gets a fill task (if the backroom holds stock); its open fill is cancelled below half of it. */
@@ -185,6 +187,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskFastMaxPerSecond: { kind: 'int', default: 5000, min: 0, max: 1_000_000, allowed: 'an integer 0-1000000 (SKU-locations per second; 0 = fast tier off)' },
   riskWindowDays: { kind: 'number', default: 7, min: 0.01, max: 90, allowed: 'a number 0.01-90 (days)' },
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
+  riskHistoryDays: { kind: 'number', default: 14, min: 1, max: 365, allowed: 'a number 1-365 (days)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
   storeHours: { kind: 'string', default: '', pattern: /^$|^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$/, allowed: 'HH:MM-HH:MM (UTC) or empty for always open' },

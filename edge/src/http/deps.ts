@@ -28,6 +28,7 @@ import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
 import type { Accounts } from '../store/accounts.js'
 import type { Sessions } from '../store/sessions.js'
+import type { ChangeHub } from '../core/change-hub.js'
 
 export interface Ports {
   http: number | null
@@ -91,6 +92,12 @@ export interface AppDeps {
   journalFailure: () => Error | null
   /** Closes a revoked device's live MQTT session. */
   disconnectDevice: (deviceId: string) => void
+  /** What changed, for the panel's live updates (GET /api/v1/stream). */
+  changes: ChangeHub
+  /** Milliseconds between heartbeat comments on an open event stream (15,000 in production). */
+  streamHeartbeatMs: number
+  /** Milliseconds between polls for changes no source announces (2,000 in production). */
+  changePollMs?: number
   /** True once shutdown has begun: new writes get 503. */
   draining: () => boolean
 }

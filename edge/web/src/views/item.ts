@@ -17,8 +17,39 @@ interface ItemDetail {
   risk: RiskRow[]
 }
 
-/** Score and stock over time (GET /api/v1/items/{sku}/timeline). */
-interface Timeline { series: { t: string[], score: Array<number | null>, shelf: Array<number | null>, backroom: Array<number | null> } }
+/** Score and stock over time (GET /api/v1/items/{sku}/timeline): step series per location. */
+interface Timeline {
+  /** Now on the server's clock (simulated in a demo). */
+  to: string
+  series: {
+    stock: Array<{ location: string, kind: string | null, points: Array<{ at: string, onHand: number }> }>
+    risk: Array<{ location: string, points: Array<{ at: string, score: number }> }>
+  }
+}
+
+/**
+ * The step series on one time axis (epoch seconds) for the chart: shelf and backroom stock summed
+ * over their locations, and the highest shelf score; each value holds until the next change.
+ */
+export function alignTimeline (tl: Timeline, nowMs: number): { x: number[], shelf: Array<number | null>, backroom: Array<number | null>, score: Array<number | null> } {
+  const times = new Set<number>([Math.floor(nowMs / 1000)])
+  for (const s of [...tl.series.stock, ...tl.series.risk]) for (const p of s.points) times.add(Math.floor(Date.parse(p.at) / 1000))
+  const x = [...times].sort((a, b) => a - b)
+  const valueAt = <P extends { at: string }>(points: P[], t: number, pick: (p: P) => number): number | null => {
+    let v: number | null = null
+    for (const p of points) { if (Date.parse(p.at) / 1000 <= t) v = pick(p); else break }
+    return v
+  }
+  const sum = (kind: string): Array<number | null> => x.map((t) => {
+    const vals = tl.series.stock.filter((s) => s.kind === kind).map((s) => valueAt(s.points, t, (p) => p.onHand)).filter((v): v is number => v !== null)
+    return vals.length === 0 ? null : vals.reduce((a, b) => a + b, 0)
+  })
+  const score = x.map((t) => {
+    const vals = tl.series.risk.map((s) => valueAt(s.points, t, (p) => p.score)).filter((v): v is number => v !== null)
+    return vals.length === 0 ? null : Math.max(...vals)
+  })
+  return { x, shelf: sum('shelf'), backroom: sum('backroom'), score }
+}
 
 export function itemView (ctx: Ctx): View {
   const sku = ctx.params.sku
@@ -48,14 +79,15 @@ export function itemView (ctx: Ctx): View {
         : h('div.stack', {}, ...d.risk.map((r) => h('div', {}, h('div', {}, h('strong', {}, r.location), ' ', scoreBar(r.score), ' ', scorerBadge(r)), whyList(r.why)))))
     disposeChart?.()
     disposeChart = null
-    if (tl === null || tl.series.t.length === 0) replace(chart, h('p.muted', {}, 'No history yet for this item.'))
+    const points = tl === null ? 0 : [...tl.series.stock, ...tl.series.risk].reduce((n, s) => n + s.points.length, 0)
+    if (tl === null || points === 0) replace(chart, h('p.muted', {}, 'No history yet for this item.'))
     else {
       replace(chart)
-      const x = tl.series.t.map((t) => Date.parse(t) / 1000)
-      disposeChart = timeChart(chart, x, [
-        { label: 'shelf stock', values: tl.series.shelf, color: '#1f6feb', scale: 'y', fill: true },
-        { label: 'backroom', values: tl.series.backroom, color: '#8250df', scale: 'y' },
-        { label: 'risk score', values: tl.series.score, color: '#cf222e', scale: 'y2' }
+      const a = alignTimeline(tl, Date.parse(tl.to))
+      disposeChart = timeChart(chart, a.x, [
+        { label: 'shelf stock', values: a.shelf, color: '#1f6feb', scale: 'y', fill: true },
+        { label: 'backroom', values: a.backroom, color: '#8250df', scale: 'y' },
+        { label: 'risk score', values: a.score, color: '#cf222e', scale: 'y2' }
       ], 'units', 'risk')
     }
     replace(ledger, h('h2', { id: 'ledger-h' }, 'Ledger'),
