@@ -26,10 +26,11 @@ t.test('the panel in Chromium: sign-in, risk, an item, an approval, a live task 
   const s = await startTestServer(t, { apiAuth: 'sessions', adminToken: ADMIN, clockMode: 'sim', clockStart: '2016-03-01T21:30:00Z' })
   new Accounts(s.db).upsert({ ...MANAGER, displayName: 'Maria Lopez', role: 'manager' })
   // Data: a year of sales so the order run proposes, a policy that sends every order to a manager,
-  // and the proposals made; the risk scores come from the start-up pass.
+  // the proposals made, and every shelf scored.
   await admin(s, 'POST', '/api/v1/sales/history', { sales: steadyHistory() })
   await admin(s, 'PUT', '/api/v1/policies', { yaml: 'defaults:\n  autoApprove:\n    maxValue: 1\n', by: 'hq-ops', reason: 'e2e: every order waits for a manager' })
   await admin(s, 'POST', '/api/v1/order-proposals/run')
+  await s.risk.rescoreAll()
   const pending = (await admin(s, 'GET', '/api/v1/order-proposals?state=pending')).proposals as Array<{ id: number, sku: string }>
   t.ok(pending.length >= 2, `${pending.length} proposals wait`)
 

@@ -20,7 +20,7 @@ export function timeChart (el: HTMLElement, x: number[], series: Series[], yLabe
     width: Math.max(280, el.clientWidth),
     height: 240,
     axes: axes(yLabel, y2Label),
-    scales: { x: { time: true }, y: { auto: true }, y2: { auto: true } },
+    scales: { x: { time: true }, y: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, y2: { range: [0, 1] } },
     series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, scale: s.scale ?? 'y', fill: s.fill === true ? `${s.color}22` : undefined, spanGaps: true }))],
     legend: { live: true }
   }

@@ -31,19 +31,34 @@ export function replace (el: Element, ...children: Child[]): void {
   append(el, children)
 }
 
-/** "5 min", "3 h", "2 d" since an ISO time, against `now` (ms). */
-export function age (iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return '–'
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000))
+// The server's clock may be simulated (a demo at 60x, a replay): ages are told on its time, not
+// the browser's. main.ts reads /api/v1/clock before each refresh.
+let offsetMs = 0
+export function setServerNow (iso: string): void { offsetMs = Date.parse(iso) - Date.now() }
+export const serverNow = (): number => Date.now() + offsetMs
+
+function span (s: number): string {
   if (s < 60) return `${s} s`
   if (s < 3600) return `${Math.round(s / 60)} min`
   if (s < 86_400) return `${Math.round(s / 3600)} h`
   return `${Math.round(s / 86_400)} d`
 }
 
+/** "5 min", "3 h", "2 d" since an ISO time, on the server's clock. */
+export function age (iso: string | null | undefined, now = serverNow()): string {
+  if (!iso) return '–'
+  return span(Math.max(0, Math.round((now - Date.parse(iso)) / 1000)))
+}
+
+/** How long until an ISO time, on the server's clock ("now" when past). */
+export function until (iso: string): string {
+  const s = Math.round((Date.parse(iso) - serverNow()) / 1000)
+  return s <= 0 ? 'now' : span(s)
+}
+
 export function seconds (s: number | null | undefined): string {
   if (s === null || s === undefined) return '–'
-  return age(new Date(Date.now() - s * 1000).toISOString())
+  return span(Math.max(0, Math.round(s)))
 }
 
 export const pct = (x: number | null | undefined, digits = 0): string => x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`

@@ -3,7 +3,7 @@
 // shows when the server's stream says its data changed.
 
 import { del, get, whenSignedOut } from './api.js'
-import { h, replace } from './dom.js'
+import { h, replace, setServerNow } from './dom.js'
 import { Live } from './live.js'
 import { signInForm } from './signin.js'
 import type { Ctx, Session, View } from './view.js'
@@ -62,6 +62,12 @@ function shell (s: Session): { main: HTMLElement, title: HTMLElement, nav: HTMLE
 
 let frame: ReturnType<typeof shell> | null = null
 
+/** The server's time first (ages are on its clock), then the page's data. */
+async function refreshView (view: View): Promise<void> {
+  setServerNow((await get<{ now: string }>('/api/v1/clock')).now)
+  await view.refresh()
+}
+
 async function show (): Promise<void> {
   if (session === null || frame === null) return
   current?.dispose?.()
@@ -73,7 +79,7 @@ async function show (): Promise<void> {
   replace(frame.title, view.title)
   document.title = `${view.title} · store-edge`
   replace(frame.main, view.el)
-  await view.refresh().catch((e: unknown) => { toast((e as Error).message, 'bad') })
+  await refreshView(view).catch((e: unknown) => { toast((e as Error).message, 'bad') })
 }
 
 function signedIn (s: Session): void {
@@ -97,7 +103,7 @@ live.on((topic) => {
   // A burst of notices (a scoring pass, a handheld's batch) is one refresh.
   clearTimeout(pending)
   const view = current
-  pending = setTimeout(() => { if (view === current) void view.refresh().catch(() => {}) }, 250)
+  pending = setTimeout(() => { if (view === current) void refreshView(view).catch(() => {}) }, 250)
 })
 
 window.addEventListener('hashchange', () => { void show() })

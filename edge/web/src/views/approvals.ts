@@ -4,7 +4,7 @@
 
 import { get, post } from '../api.js'
 import { formDialog } from '../dialog.js'
-import { age, badge, h, num, pct, replace } from '../dom.js'
+import { age, badge, h, num, pct, replace, until } from '../dom.js'
 import { isManager, type Ctx, type View } from '../view.js'
 
 export interface Proposal {
@@ -31,18 +31,20 @@ export interface Proposal {
 
 
 function facts (p: Proposal): HTMLElement {
-  const r = p.reasoning as Record<string, number | string | null | undefined>
+  const r = p.reasoning as { orderUpTo?: Record<string, unknown>, forecast?: Record<string, unknown>, leadTimeDays?: number, reviewDays?: number, supplier?: string | null, serviceLevel?: number }
+  const o = (r.orderUpTo ?? {}) as Record<string, number | string[] | null | undefined>
   const row = (k: string, v: string): HTMLElement => h('div', {}, h('dt', {}, k), h('dd', {}, v))
-  const n = (k: string): string => typeof r[k] === 'number' ? num(Math.round((r[k] as number) * 10) / 10) : '–'
-  const steps = Array.isArray(r.steps) ? (r.steps as unknown as string[]) : []
+  const n = (v: unknown): string => typeof v === 'number' ? num(Math.round(v * 10) / 10) : '–'
+  const steps = Array.isArray(o.steps) ? o.steps : []
   return h('div', {},
     h('dl.facts', {},
-      row(`Demand over ${n('protectionDays')} days`, n('demandOverProtection')),
-      row('Safety stock', n('safetyStock')),
-      row('Order up to', n('orderUpTo')),
-      row('On hand', `${n('onHand')}${typeof r.phantomUnits === 'number' && r.phantomUnits > 0 ? ` (less ${n('phantomUnits')} likely phantom)` : ''}`),
-      row('On order', n('pipeline')),
-      row('Confidence', pct(p.confidence)),
+      row(`Demand over ${n(o.protectionDays)} days`, n(o.demandOverProtection)),
+      row(`Safety stock (${pct(r.serviceLevel ?? null, 1)} service)`, n(o.safetyStock)),
+      row('Order up to', n(o.orderUpTo)),
+      row('On hand', `${n(o.onHand)}${typeof o.phantomUnits === 'number' && o.phantomUnits > 0 ? ` (less ${n(o.phantomUnits)} likely phantom)` : ''}`),
+      row('On order', n(o.pipeline)),
+      row('Lead time / review', `${n(r.leadTimeDays)} d / ${n(r.reviewDays)} d`),
+      row('Forecast confidence', pct(p.confidence)),
       row('Usual order', p.usualQty === null ? '–' : num(p.usualQty))),
     steps.length > 0 ? h('p.muted', {}, 'Then: ', steps.join('; ')) : null)
 }
@@ -80,7 +82,7 @@ function proposalCard (p: Proposal, ctx: Ctx, refresh: () => Promise<void>): HTM
       h('div.big', {}, h('span.label', {}, 'Difference'), h('span.value', {}, `${diff > 0 ? '+' : ''}${num(diff)}`), h('span.muted', {}, p.value !== null ? `value ${num(Math.round(p.value))}` : ''))),
     facts(p),
     h('footer', {},
-      h('span.muted', {}, `made ${age(p.createdAt)} ago, expires in ${age(new Date(2 * Date.now() - Date.parse(p.expiresAt)).toISOString())}`),
+      h('span.muted', {}, `made ${age(p.createdAt)} ago, expires in ${until(p.expiresAt)}`),
       isManager(ctx)
         ? h('div.card-actions', {},
           h('button.primary', { type: 'button', onclick: () => { void decide(p, 'approve', ctx, refresh) } }, 'Approve'),

@@ -32,8 +32,10 @@ interface Timeline {
  * over their locations, and the highest shelf score; each value holds until the next change.
  */
 export function alignTimeline (tl: Timeline, nowMs: number): { x: number[], shelf: Array<number | null>, backroom: Array<number | null>, score: Array<number | null> } {
-  const times = new Set<number>([Math.floor(nowMs / 1000)])
-  for (const s of [...tl.series.stock, ...tl.series.risk]) for (const p of s.points) times.add(Math.floor(Date.parse(p.at) / 1000))
+  const end = Math.floor(nowMs / 1000)
+  const times = new Set<number>([end])
+  // Points after the server's now (a snapshot imported at wall time into a simulated store) are left out.
+  for (const s of [...tl.series.stock, ...tl.series.risk]) for (const p of s.points) { const t = Math.floor(Date.parse(p.at) / 1000); if (t <= end) times.add(t) }
   const x = [...times].sort((a, b) => a - b)
   const valueAt = <P extends { at: string }>(points: P[], t: number, pick: (p: P) => number): number | null => {
     let v: number | null = null

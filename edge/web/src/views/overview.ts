@@ -32,7 +32,7 @@ export function overviewView (ctx: Ctx): View {
     const o = await get<Overview>('/api/v1/overview')
     const linkTone = !o.link.relay ? '' : o.link.sender.state === 'refused' ? 'bad' : o.link.sender.state === 'backoff' ? 'warn' : 'ok'
     replace(tiles,
-      tile('#/risk', 'On-shelf availability', pct(o.availability.onShelf, 1), o.availability.shelves === 0 ? 'no scores yet' : `${num(o.availability.empty)} of ${num(o.availability.shelves)} shelves empty`, o.availability.onShelf !== null && o.availability.onShelf < 0.95 ? 'warn' : 'ok'),
+      tile('#/risk', 'On-shelf availability', pct(o.availability.onShelf, 1), o.availability.shelves === 0 ? 'no scores yet' : `${num(o.availability.empty)} of ${num(o.availability.shelves)} shelves empty`, o.availability.onShelf === null ? '' : o.availability.onShelf < 0.95 ? 'warn' : 'ok'),
       tile('#/risk', 'At risk now', num(o.atRisk.count), `score ≥ ${pct(o.atRisk.threshold)} within ${o.atRisk.horizonH} h`, o.atRisk.count > 0 ? 'warn' : 'ok'),
       tile('#/tasks', 'Open tasks', num(o.tasks.total), `${Object.values(o.tasks.byKind).reduce((s, k) => s + (k.age['>4h'] ?? 0), 0)} older than 4 h`),
       tile('#/approvals', 'Approvals waiting', num(o.approvals.orderProposals), `${o.approvals.receivingReviews} receiving reviews, ${o.approvals.counts} counts`, o.approvals.orderProposals > 0 ? 'warn' : ''),

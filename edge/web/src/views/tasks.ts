@@ -4,7 +4,7 @@
 
 import { get, post } from '../api.js'
 import { formDialog } from '../dialog.js'
-import { age, badge, h, replace } from '../dom.js'
+import { age, badge, h, replace, serverNow } from '../dom.js'
 import { isManager, type Ctx, type View } from '../view.js'
 
 export interface Task {
@@ -87,7 +87,8 @@ export function tasksView (ctx: Ctx): View {
   const el = h('div.board', { 'data-testid': 'task-board' }, column('open', 'Open'), column('claimed', 'In progress'), column('done', 'Done today'))
   const refresh = async (): Promise<void> => {
     const [open, claimed, started, done] = await Promise.all(['open', 'claimed', 'started', 'done'].map((s) => get<{ tasks: Task[] }>(`/api/v1/tasks?state=${s}&limit=200`).then((r) => r.tasks)))
-    const dayAgo = Date.now() - 86_400_000
+    // "Today" on the server's clock, which a demo or a replay runs simulated.
+    const dayAgo = serverNow() - 86_400_000
     const lists = {
       open,
       claimed: [...started, ...claimed],
