@@ -5,6 +5,7 @@
 import t from 'tap'
 import { basic, minutesAgo, postEvents } from '../http/api.js'
 import { connectDevice, publish, startTestServer, topic, waitFor } from '../helpers/server.js'
+import { orderServer, runProposals, setPolicies } from '../orders/orders-helpers.js'
 
 t.test('the overview shows shelf availability, risk, tasks, approvals, devices, the link and alerts', async (t) => {
   // A low threshold puts some shelves at risk whatever the scorer makes of three counts.
@@ -73,4 +74,17 @@ t.test('the overview needs a signed-in viewer when sessions are on', async (t) =
   const res = await s.app.inject({ url: '/api/v1/overview' })
   t.equal(res.statusCode, 401)
   t.equal(res.json().error.code, 'EDGE_ERR_SIGN_IN_REQUIRED')
+})
+
+t.test('order proposals waiting count as approvals, and ones about to expire raise an alert', async (t) => {
+  const s = await orderServer(t)
+  await setPolicies(s, 'defaults:\n  proposalTtlHours: 1\n  autoApprove:\n    maxValue: 1\n')
+  let o = (await s.app.inject({ url: '/api/v1/overview' })).json()
+  t.equal(o.approvals.orderProposals, 0)
+  t.notOk(o.alerts.some((a: { code: string }) => a.code === 'proposals_expiring'), 'nothing to expire yet')
+  await runProposals(s)
+  o = (await s.app.inject({ url: '/api/v1/overview' })).json()
+  t.equal(o.approvals.orderProposals, 3, 'three wait for a manager')
+  const alert = o.alerts.find((a: { code: string }) => a.code === 'proposals_expiring')
+  t.match(alert, { level: 'warn', message: /^3 order proposal\(s\) expire undecided within 2 h/ }, 'a one-hour lifetime is inside the two-hour warning')
 })
