@@ -93,7 +93,7 @@ async function main (): Promise<void> {
     const clock = new ManualClock(T0)
     const noScheduler: Scheduler = { every: () => () => {}, cron: () => () => {} }
     const svc = new RiskService({
-      config: { riskCalibrationBound: 0.15, riskCalibrationMinCount: 50, riskRangeTolerance: 0.2, riskSlowCron: '*/5 * * * *', riskFastMaxPerSecond: 1_000_000, riskWindowDays: 7, riskBatchRows: 2000 },
+      config: { riskCalibrationBound: 0.15, riskCalibrationMinCount: 50, riskRangeTolerance: 0.2, riskSlowCron: '*/5 * * * *', riskFastMaxPerSecond: 1_000_000, riskWindowDays: 7, riskBatchRows: 2000, riskHistoryDays: 14 },
       modelPath,
       modelsDir: join(dir, 'models'),
       db,

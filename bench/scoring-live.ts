@@ -114,6 +114,7 @@ async function main (o: ScoringOptions): Promise<ScoringResults> {
       EDGE_MQTT_PORT: '0',
       EDGE_STORE_ID: STORE_ID,
       EDGE_LOG_LEVEL: 'warn',
+      EDGE_API_AUTH: 'open', // the bench reads the API on 127.0.0.1 without an account
       EDGE_DB_SYNCHRONOUS: 'FULL',
       EDGE_RISK_MODEL_PATH: '', // the shipped models/shelf-risk/shelf-risk.onnx
       EDGE_RISK_SLOW_CRON: '* * * * *',

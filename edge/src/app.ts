@@ -27,6 +27,14 @@ import { forecastRoutes } from './http/routes/forecasts.js'
 import { outboxRoutes } from './http/routes/outbox.js'
 import { policyRoutes } from './http/routes/policies.js'
 import { auditRoutes } from './http/routes/audit.js'
+import { sessionRoutes } from './http/routes/session.js'
+import { accountRoutes } from './http/routes/accounts.js'
+import { installAccess } from './http/access.js'
+import { panelRoutes } from './http/panel-files.js'
+import { panelContext } from './http/panel/context.js'
+import { overviewRoutes } from './http/routes/overview.js'
+import { streamRoutes } from './http/routes/stream.js'
+import { timelineRoutes } from './http/routes/timeline.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -37,6 +45,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setValidatorCompiler(createValidatorCompiler())
   installErrorHandling(app)
+  installAccess(app, { mode: deps.config.apiAuth, adminToken: deps.config.adminToken, sessions: deps.sessions })
   await app.register(swagger, {
     openapi: {
       info: { title: 'store-edge API', version: deps.version, description: 'The store server: devices, items, events, dead letters.' },
@@ -49,15 +58,21 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
         { name: 'tasks', description: 'Associates, their sign-in, tasks, the handheld actions and item lookup, and the KPIs' },
         { name: 'receiving', description: 'Advance shipping notices, receipts against them and their discrepancies' },
         { name: 'orders', description: 'Demand history, order proposals and their decisions' },
-        { name: 'governance', description: 'Policies (auto-approval thresholds, fallbacks) and the audit log' }
+        { name: 'governance', description: 'Policies (auto-approval thresholds, fallbacks) and the audit log' },
+        { name: 'panel', description: 'Panel accounts and sign-in (sessions), the overview, live updates and item timelines' }
       ]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes, timelineRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
+  const panel = panelContext(deps)
+  for (const routes of [overviewRoutes, streamRoutes]) {
+    await app.register(async (api) => routes(api, deps, panel))
+  }
+  if (deps.panelDir !== undefined) await app.register(async (web) => panelRoutes(web, { dir: deps.panelDir! }))
   return app
 }

@@ -12,7 +12,7 @@ import { EdgeError, Errors } from './core/errors.js'
 import { createLog, type Log } from './core/log.js'
 import { createMetrics, type Metrics } from './core/metrics.js'
 import { createServerTime } from './core/time.js'
-import { packageVersion } from './core/version.js'
+import { packageVersion, projectRoot } from './core/version.js'
 import { buildApp } from './app.js'
 import { CommitQueue } from './ingest/commit-queue.js'
 import { createBroker, type EdgeBroker } from './ingest/mqtt/broker.js'
@@ -36,6 +36,8 @@ import { PutawayDetector } from './decisions/putaway-detector.js'
 import { OrderService } from './decisions/orders/service.js'
 import { OutboxSender } from './outbox/sender.js'
 import { readRelayCa, relayPoster } from './outbox/relay-ca.js'
+import { Accounts } from './store/accounts.js'
+import { Sessions } from './store/sessions.js'
 import { OutboxBudget } from './outbox/budget.js'
 import { Heartbeat } from './outbox/heartbeat.js'
 import { diskUse } from './store/disk.js'
@@ -55,6 +57,8 @@ import { commitFeed } from './scoring/features/commit-feed.js'
 import { RiskService } from './scoring/service/service.js'
 import { riskModelPathOf } from './scoring/service/shipped.js'
 import type { Ports } from './http/deps.js'
+import { ChangeHub } from './core/change-hub.js'
+import { feedChanges } from './http/panel/feed.js'
 
 export interface StartOptions {
   config: EdgeConfig
@@ -63,6 +67,10 @@ export interface StartOptions {
   clock?: Clock
   /** Presence sweep period, milliseconds of the server's clock (tests shorten it). */
   presenceSweepMs?: number
+  /** Heartbeat comments on the panel's event streams, real milliseconds (15,000; tests shorten it). */
+  streamHeartbeatMs?: number
+  /** Polls for panel changes no source announces, real milliseconds (2,000; tests shorten it). */
+  changePollMs?: number
 }
 
 export interface EdgeServer {
@@ -296,12 +304,21 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     heartbeat.start()
     undo.push(() => heartbeat.stop())
     // The phantom detector's precision joins the KPIs: the share of counts that found the record wrong.
+    // Panel accounts and sessions: wall-clock time (a simulated clock must not expire a session in seconds).
+    const accounts = new Accounts(db)
+    const sessions = new Sessions(db, { idleMs: config.sessionIdleMin * 60_000, maxMs: config.sessionMaxHours * 3_600_000 })
+    if (config.apiAuth === 'sessions' && accounts.count() === 0) log.warn({}, 'no panel account yet: create a manager with `store-edge accounts add <name> --role manager`')
     const kpis = new KpiService({
       db,
       clock,
       phantomPrecision: (w) => phantom.precision(new Date(w.fromMs).toISOString()),
       orderProposals: (w) => orders.proposals.decisions(new Date(w.fromMs).toISOString(), new Date(w.toMs + 1).toISOString())
     })
+    // The panel's live updates: tasks, scores, proposals and presence announce their changes; one
+    // risk notice a second at most (the fast tier rescored every batch), the rest within 250 ms.
+    const changes = new ChangeHub({ windowMs: { risk: 1000 } })
+    feedChanges(changes, { tasks: tasks.store, risk, orders, presence })
+    undo.push(() => changes.close())
     const app = await buildApp({
       config,
       log,
@@ -321,6 +338,9 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       phantom,
       receiving,
       associates,
+      accounts,
+      sessions,
+      panelDir: join(projectRoot(), 'edge', 'web', 'dist'),
       sales,
       orders,
       sender,
@@ -335,7 +355,10 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       pendingCommits: () => queue.pending,
       journalFailure: () => writer.failure(),
       disconnectDevice: (id) => broker.disconnect(id),
-      draining: () => draining
+      draining: () => draining,
+      changes,
+      streamHeartbeatMs: opts.streamHeartbeatMs ?? 15_000,
+      changePollMs: opts.changePollMs
     })
     undo.push(() => app.close())
     await app.listen({ host: config.host, port: config.httpPort })
@@ -353,7 +376,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, heartbeat, presence, queue, writer, checkpointer, listeners, wss, setDraining: () => { draining = true } })
+    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, heartbeat, presence, queue, writer, checkpointer, listeners, wss, changes, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -375,6 +398,7 @@ interface Started extends Omit<EdgeServer, 'close'> {
   checkpointer: Checkpointer
   listeners: Listening[]
   wss: WebSocketServer
+  changes: ChangeHub
   setDraining: () => void
 }
 
@@ -399,6 +423,7 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       wss.clients.forEach((c) => c.terminate())
       await broker.close()
       await stopAccepting
+      s.changes.close()
       await app.close()
       // Devices went offline as their sessions closed; that is written last, then nothing more is.
       presence.stop()

@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util'
 import { isEdgeError } from '../core/errors.js'
+import { accountsCommand } from './accounts.js'
 import { associatesCommand } from './associates.js'
 import { devicesCommand } from './devices.js'
 import { itemsCommand } from './items.js'
@@ -23,6 +24,10 @@ commands:
                                          items | locations | on-hand; JSON may hold all three)
   associates import FILE.csv             the roster: id, name, badge, pin, zones, skills,
                                          shift_start, shift_end (HH:MM UTC), active; all or nothing
+  accounts add NAME --role R [--name N] [--password-stdin]
+                                         a panel account (manager | viewer); prints a generated
+                                         password once unless one comes on stdin
+  accounts list | remove NAME            panel accounts
   profiles check [FILE|DIR]              validate device profiles and run their fixtures
   models [status]                        shelf-risk models of the running server (--url URL,
                                          default http://127.0.0.1:<httpPort>): active, candidate,
@@ -53,6 +58,8 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
         kind: { type: 'string' },
         url: { type: 'string' },
         note: { type: 'string' },
+        role: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
@@ -71,13 +78,14 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
     out.error(USAGE)
     return 2
   }
-  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, url?: string, note?: string, json: boolean }
+  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, url?: string, note?: string, role?: string, 'password-stdin'?: boolean, json: boolean }
   try {
     switch (command) {
       case 'serve': return await serveCommand(opts, out)
       case 'devices': return devicesCommand(rest, opts, out)
       case 'items': return itemsCommand(rest, opts, out)
       case 'associates': return associatesCommand(rest, opts, out)
+      case 'accounts': return accountsCommand(rest, opts, out)
       case 'profiles': return profilesCommand(rest, opts, out)
       case 'models': return await modelsCommand(rest, opts, out)
       default:

@@ -57,6 +57,12 @@ export interface EdgeConfig {
   /** SQLite synchronous mode: FULL survives power loss, NORMAL survives a process crash. */
   dbSynchronous: 'FULL' | 'NORMAL'
   /** When set, operator routes (devices, imports) need `Authorization: Bearer <token>`. */
+  /** 'sessions': the panel and the API need a signed-in account, the admin token or (device routes) device credentials; 'open': the LAN is trusted (development, tests of other features). */
+  apiAuth: 'sessions' | 'open'
+  /** A panel session ends after this many minutes without a request. */
+  sessionIdleMin: number
+  /** ...and this many hours after sign-in in any case. */
+  sessionMaxHours: number
   adminToken: string | null
   /** Serial-attached scanners: a port, the device it is registered as, and its profile stream. */
   serialPorts: SerialPortConfig[]
@@ -82,6 +88,8 @@ export interface EdgeConfig {
   riskWindowDays: number
   /** Vectors per onnxruntime run; the event loop gets a turn between runs. */
   riskBatchRows: number
+  /** Days each SKU-location's score history is kept (the item timeline's risk chart). */
+  riskHistoryDays: number
   /** A claimed or started task with no action for this many minutes returns to the pool (server clock). */
   taskClaimStaleMin: number
   /** A shelf whose risk score reaches this gets a fill task (if the backroom holds stock); its open fill is cancelled below half of it. */
@@ -163,6 +171,9 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   maxEventFutureS: { kind: 'int', default: 300, min: 0, max: 86400, allowed: 'an integer 0-86400 (seconds)' },
   maxQty: { kind: 'int', default: 100000, min: 1, max: 1e9, allowed: 'an integer 1-1000000000 (units)' },
   dbSynchronous: { kind: 'enum', default: 'FULL', values: ['FULL', 'NORMAL'], allowed: 'FULL or NORMAL' },
+  apiAuth: { kind: 'enum', default: 'sessions', values: ['sessions', 'open'], allowed: 'sessions or open' },
+  sessionIdleMin: { kind: 'int', default: 60, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
+  sessionMaxHours: { kind: 'int', default: 12, min: 1, max: 24 * 7, allowed: 'an integer 1-168 (hours)' },
   adminToken: { kind: 'nullable-string', default: null, allowed: 'a token of 16 or more characters, or null' },
   serialPorts: { kind: 'serial-ports', default: [], allowed: 'an array of {path, deviceId, location?}' },
   shutdownTimeoutMs: { kind: 'int', default: 10000, min: 0, max: 600000, allowed: 'an integer 0-600000 (milliseconds)' },
@@ -176,6 +187,7 @@ const KEYS: Record<keyof EdgeConfig, KeySpec> = {
   riskFastMaxPerSecond: { kind: 'int', default: 5000, min: 0, max: 1_000_000, allowed: 'an integer 0-1000000 (SKU-locations per second; 0 = fast tier off)' },
   riskWindowDays: { kind: 'number', default: 7, min: 0.01, max: 90, allowed: 'a number 0.01-90 (days)' },
   riskBatchRows: { kind: 'int', default: 2000, min: 1, max: 100_000, allowed: 'an integer 1-100000 (vectors)' },
+  riskHistoryDays: { kind: 'number', default: 14, min: 1, max: 365, allowed: 'a number 1-365 (days)' },
   taskClaimStaleMin: { kind: 'int', default: 30, min: 1, max: 24 * 60, allowed: 'an integer 1-1440 (minutes)' },
   fillRiskThreshold: { kind: 'number', default: 0.3, min: 0, max: 1, allowed: 'a number 0-1 (shelf-risk probability)' },
   storeHours: { kind: 'string', default: '', pattern: /^$|^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$/, allowed: 'HH:MM-HH:MM (UTC) or empty for always open' },

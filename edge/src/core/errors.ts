@@ -97,7 +97,16 @@ export const Errors = {
   PROPOSAL_CONFLICT: spec('EDGE_ERR_PROPOSAL_CONFLICT', 409, 'the order proposal changed since you read it'),
   ORDER_QTY: spec('EDGE_ERR_ORDER_QTY', 422, 'order quantity is not whole cases, negative or absurd'),
   // governance: policy sets (a file at start-up, PUT /api/v1/policies); refused whole
-  POLICY_INVALID: spec('EDGE_ERR_POLICY_INVALID', 422, 'the policy set has errors; nothing was applied')
+  POLICY_INVALID: spec('EDGE_ERR_POLICY_INVALID', 422, 'the policy set has errors; nothing was applied'),
+
+  // panel accounts and sessions (issue 8)
+  SIGN_IN_REQUIRED: spec('EDGE_ERR_SIGN_IN_REQUIRED', 401, 'sign in first (or send the admin token)'),
+  SIGN_IN_FAILED: spec('EDGE_ERR_SIGN_IN_FAILED', 401, 'unknown user or wrong password'),
+  ACCOUNT_LOCKED: spec('EDGE_ERR_ACCOUNT_LOCKED', 429, 'too many wrong passwords in a row; try again later'),
+  ROLE_FORBIDDEN: spec('EDGE_ERR_ROLE_FORBIDDEN', 403, 'your role may not do this (a manager may)'),
+  PASSWORD_WEAK: spec('EDGE_ERR_PASSWORD_WEAK', 422, 'the password is too short or too common'),
+  ACCOUNT_UNKNOWN: spec('EDGE_ERR_ACCOUNT_UNKNOWN', 404, 'unknown account'),
+  LAST_MANAGER: spec('EDGE_ERR_LAST_MANAGER', 409, 'this is the last active manager: add another one first')
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorName = keyof typeof Errors

@@ -1,11 +1,11 @@
-// Who may call what. Handhelds and integrations post events as a registered device (HTTP Basic,
-// user = device id, password = the device secret). Operator routes need the admin token when one
-// is configured; without one the LAN is trusted, as on most store appliances.
+// Device credentials and the operator routes' guard. Handhelds and integrations post events as a
+// registered device (HTTP Basic, user = device id, password = the device secret). Who else may call
+// what (panel sessions, roles, the admin token) is http/access.ts.
 
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { timingSafeEqual } from 'node:crypto'
 import { EdgeError, Errors } from '../core/errors.js'
 import type { Device, DeviceRegistry } from '../store/devices.js'
+import { tokenMatches } from './access.js'
 
 export function deviceFromRequest (req: FastifyRequest, registry: DeviceRegistry): Device {
   const header = req.headers.authorization ?? ''
@@ -23,13 +23,16 @@ export function deviceFromRequest (req: FastifyRequest, registry: DeviceRegistry
   return v.device
 }
 
+/**
+ * Operator routes. A caller the access hook (http/access.ts) has let through as a session or the
+ * admin token passes (its role was checked there); with apiAuth 'open' the admin token, when one is
+ * configured, is what guards these routes.
+ */
 export function adminGuard (token: string | null) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (req.caller !== undefined && req.caller.kind !== 'open') return
     if (token === null) return
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')
-    const given = Buffer.from(m?.[1] ?? '')
-    const want = Buffer.from(token)
-    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+    if (!tokenMatches(req.headers.authorization, token)) {
       throw new EdgeError(Errors.UNAUTHORIZED, 'this route needs the admin token: Authorization: Bearer <token>')
     }
   }

@@ -26,6 +26,9 @@ import type { BudgetStatus } from '../outbox/budget.js'
 import type { HeartbeatStatus } from '../outbox/heartbeat.js'
 import type { AuditLog } from '../store/audit.js'
 import type { PolicyStore } from '../decisions/governance/policy-store.js'
+import type { Accounts } from '../store/accounts.js'
+import type { Sessions } from '../store/sessions.js'
+import type { ChangeHub } from '../core/change-hub.js'
 
 export interface Ports {
   http: number | null
@@ -57,6 +60,11 @@ export interface AppDeps {
   /** ASNs, the receipts against them and the check when one closes. */
   receiving: ReceivingService
   associates: Associates
+  /** The built panel's files (edge/web/dist); absent: no panel routes. */
+  panelDir?: string
+  /** Panel accounts and their sessions (issue 8). */
+  accounts: Accounts
+  sessions: Sessions
   /** Daily sales per SKU (the forecast's history) and the demand calendar. */
   sales: SalesStore
   /** Order proposals, their runs and decisions. */
@@ -84,6 +92,12 @@ export interface AppDeps {
   journalFailure: () => Error | null
   /** Closes a revoked device's live MQTT session. */
   disconnectDevice: (deviceId: string) => void
+  /** What changed, for the panel's live updates (GET /api/v1/stream). */
+  changes: ChangeHub
+  /** Milliseconds between heartbeat comments on an open event stream (15,000 in production). */
+  streamHeartbeatMs: number
+  /** Milliseconds between polls for changes no source announces (2,000 in production). */
+  changePollMs?: number
   /** True once shutdown has begun: new writes get 503. */
   draining: () => boolean
 }

@@ -22,6 +22,7 @@ export const errorResponses = {
   413: errorSchema,
   415: errorSchema,
   422: errorSchema,
+  429: errorSchema,
   503: errorSchema
 } as const
 

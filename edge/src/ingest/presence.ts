@@ -36,8 +36,12 @@ export interface PresenceOptions {
   sweepMs?: number
 }
 
+/** Told when a device goes online or offline (in memory, before the registry is written); must be quick. */
+export type PresenceListener = (deviceId: string, online: boolean, reason: string | null) => void
+
 export class Presence {
   private readonly state = new Map<string, State>()
+  private readonly listeners: PresenceListener[] = []
   private cancelSweeps: (() => void) | null = null
 
   constructor (private readonly opts: PresenceOptions) {}
@@ -56,6 +60,16 @@ export class Presence {
     void this.flush()
   }
 
+  onChange (fn: PresenceListener): void {
+    this.listeners.push(fn)
+  }
+
+  private tell (deviceId: string, online: boolean, reason: string | null): void {
+    for (const fn of this.listeners) {
+      try { fn(deviceId, online, reason) } catch (err) { this.opts.log.error({ err, deviceId }, 'presence listener failed') }
+    }
+  }
+
   seen (deviceId: string, profileId: string): void {
     const now = this.opts.clock.now()
     const s = this.state.get(deviceId)
@@ -67,6 +81,7 @@ export class Presence {
     this.state.set(deviceId, { lastSeenMs: now, online: true, heartbeatS: this.opts.heartbeatOf(profileId), dirty: true })
     this.opts.metrics.devicesOnline.inc()
     this.opts.log.info({ deviceId }, 'device online')
+    this.tell(deviceId, true, null)
   }
 
   offline (deviceId: string, reason: string): void {
@@ -78,6 +93,7 @@ export class Presence {
     // A handheld signing off at the end of a shift is routine; a device that fell silent is not.
     if (reason === 'heartbeat_missed') this.opts.log.warn({ deviceId, reason }, 'device offline')
     else this.opts.log.info({ deviceId, reason }, 'device offline')
+    this.tell(deviceId, false, reason)
   }
 
   isOnline (deviceId: string): boolean {

@@ -78,6 +78,10 @@ export class Associates {
     return r ? toAssociate(r) : undefined
   }
 
+  list (): Associate[] {
+    return (this.db.prepare('SELECT * FROM associates ORDER BY name, id').all() as AssociateRow[]).map(toAssociate)
+  }
+
   /** Creates or updates an associate; `created` tells which. */
   upsert (a: AssociateInput): { associate: Associate, created: boolean } {
     const now = new Date(this.nowMs()).toISOString()

@@ -132,13 +132,13 @@ export class Queries {
       .map((r) => ({ id: r.id, eventSeq: r.event_seq, location: r.location, bucket: r.bucket, delta: r.delta, balance: r.balance, reason: r.reason, occurredAt: r.occurred_at }))
   }
 
-  deadLetters (f: { reason?: string, deviceId?: string, afterId?: number, limit: number }): DeadLetterRow[] {
+  deadLetters (f: { reason?: string, deviceId?: string, afterId?: number, limit: number, newestFirst?: boolean }): DeadLetterRow[] {
     const where: string[] = []
     const args: unknown[] = []
     if (f.reason !== undefined) { where.push('reason = ?'); args.push(f.reason) }
     if (f.deviceId !== undefined) { where.push('device_id = ?'); args.push(f.deviceId) }
     if (f.afterId !== undefined) { where.push('id > ?'); args.push(f.afterId) }
-    const sql = `SELECT * FROM dead_letters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`
+    const sql = `SELECT * FROM dead_letters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${f.newestFirst === true ? 'DESC' : ''} LIMIT ?`
     return (this.db.prepare(sql).all(...args, f.limit) as Array<Record<string, never>>).map((r) => ({
       id: r.id,
       receivedAt: r.received_at,

@@ -16,18 +16,27 @@ export type RiskOutcomeRow = [
   scoredAt: string, score: number, scorer: string, scores: string
 ]
 
+/** A point of a SKU-location's score history (migration 014). */
+export type RiskHistoryRow = [sku: string, location: string, scoredAt: string, score: number, scorer: 'model' | 'rules']
+
 export interface RiskEntry {
   kind: 'risk'
   scores: RiskScoreRow[]
   outcomes: RiskOutcomeRow[]
   /** Outcomes observed before this time (ISO) are deleted: the monitoring window moved past them. */
   pruneBefore: string | null
+  /** Score history points to keep (absent from writers that keep none). */
+  history?: RiskHistoryRow[]
+  /** History scored before this time (ISO) is deleted: older than riskHistoryDays. */
+  historyPruneBefore?: string | null
 }
 
 export class RiskRows {
   private readonly upsert
   private readonly insertOutcome
   private readonly prune
+  private readonly insertHistory
+  private readonly pruneHistory
 
   constructor (db: Database) {
     this.upsert = db.prepare(`INSERT INTO risk_scores (sku, location, score, scorer, version, model_version, reason, reason_detail,
@@ -41,11 +50,15 @@ export class RiskRows {
     this.insertOutcome = db.prepare(`INSERT INTO risk_outcomes (observed_at, sku, location, category, empty, source, scored_at, score, scorer, scores)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.prune = db.prepare('DELETE FROM risk_outcomes WHERE observed_at < ?')
+    this.insertHistory = db.prepare('INSERT OR REPLACE INTO risk_history (sku, location, scored_at, score, scorer) VALUES (?, ?, ?, ?, ?)')
+    this.pruneHistory = db.prepare('DELETE FROM risk_history WHERE scored_at < ?')
   }
 
   write (e: RiskEntry): void {
     for (const r of e.scores) this.upsert.run(...r)
     for (const o of e.outcomes) this.insertOutcome.run(...o)
     if (e.pruneBefore !== null) this.prune.run(e.pruneBefore)
+    for (const h of e.history ?? []) this.insertHistory.run(...h)
+    if (e.historyPruneBefore != null) this.pruneHistory.run(e.historyPruneBefore)
   }
 }

@@ -101,7 +101,9 @@ t.test('every /api/v1 route declares its schema: success response, parameters, b
       count++
       t.ok(op.tags?.length, `${name} is tagged`)
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'))
-      t.ok(success?.[1].content?.['application/json']?.schema, `${name} has a response schema`)
+      // JSON, or for the panel's live updates the event stream whose events' data the schema describes.
+      const content = success?.[1].content
+      t.ok(content?.['application/json']?.schema ?? content?.['text/event-stream']?.schema, `${name} has a response schema`)
       for (const param of url.match(/\{(\w+)\}/g) ?? []) {
         t.ok(op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param), `${name} documents path parameter ${param}`)
       }

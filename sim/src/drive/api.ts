@@ -62,13 +62,13 @@ export class StoreApi {
 
   /** Moves a simulated server clock forward; resolves after the work due in between has run. */
   async setClock (ms: number): Promise<void> {
-    await this.call('PUT', '/api/v1/clock', { admin: true, body: { now: new Date(ms).toISOString() } })
+    await this.call('PUT', '/api/v1/clock', { body: { now: new Date(ms).toISOString() } })
   }
 
   /** Items, locations and on-hand in one all-or-nothing import; a refusal lists every problem. */
   async importMasterData (body: { items?: object[], locations?: object[], onHand?: object[] }): Promise<void> {
     try {
-      await this.call('POST', '/api/v1/items/import', { admin: true, body })
+      await this.call('POST', '/api/v1/items/import', { body })
     } catch (err) {
       const problems = (err as ApiError).details as { problems?: Array<{ section: string, row: number, field?: string, message: string }> } | undefined
       // The server's message names the first three; a simulation's generated data needs them all.
@@ -80,7 +80,7 @@ export class StoreApi {
 
   /** Registers a device with a profile; the secret is only ever returned here. */
   async registerDevice (id: string, profile: string): Promise<DeviceCredentials> {
-    const r = await this.call<{ secret: string }>('POST', '/api/v1/devices', { admin: true, body: { id, profileId: profile } })
+    const r = await this.call<{ secret: string }>('POST', '/api/v1/devices', { body: { id, profileId: profile } })
     return { id, secret: r.secret }
   }
 
@@ -103,7 +103,7 @@ export class StoreApi {
 
   /** An associate on the server (admin): who may sign in on a handheld, with their zones and shift. */
   async addAssociate (a: { id: string, name: string, badge: string, pin: string, zones?: string[], shiftStart?: number, shiftEnd?: number }): Promise<void> {
-    await this.call('POST', '/api/v1/associates', { admin: true, body: a })
+    await this.call('POST', '/api/v1/associates', { body: a })
   }
 
   /** Signs an associate in on a handheld: the token its task actions carry. */
@@ -120,23 +120,23 @@ export class StoreApi {
 
   /** Open tasks, best first, as the store's task board lists them. */
   async openTasks (limit: number): Promise<ServerTask[]> {
-    const r = await this.call<{ tasks: ServerTask[] }>('GET', `/api/v1/tasks?state=open&limit=${limit}`, { admin: true })
+    const r = await this.call<{ tasks: ServerTask[] }>('GET', `/api/v1/tasks?state=open&limit=${limit}`)
     return r.tasks
   }
 
   /** The supplier's advance ship notice, posted when the delivery is announced. */
   async postAsn (asn: { id: string, supplier?: string, lines: Array<{ sku: string, qty: number, cases?: number }> }): Promise<void> {
-    await this.call('POST', '/api/v1/asns', { admin: true, body: asn })
+    await this.call('POST', '/api/v1/asns', { body: asn })
   }
 
   /** Onboarding: the store's sales history, day calendar and promotions (upserted; at most 100,000 sales rows a call). */
   async postSalesHistory (body: { sales?: object[], days?: object[], promotions?: object[] }): Promise<{ sales: number, days: number, promotions: number }> {
-    return await this.call('POST', '/api/v1/sales/history', { admin: true, body })
+    return await this.call('POST', '/api/v1/sales/history', { body })
   }
 
   /** Makes (or refreshes) today's order proposals for the SKUs due. */
   async runOrderProposals (): Promise<unknown> {
-    return await this.call('POST', '/api/v1/order-proposals/run', { admin: true, body: {} })
+    return await this.call('POST', '/api/v1/order-proposals/run', { body: {} })
   }
 
   /** Order proposals in a state (every page), optionally of one order day. */
@@ -145,7 +145,7 @@ export class StoreApi {
     let cursor: string | null = null
     do {
       const q = new URLSearchParams({ state: filter.state, limit: String(PROPOSAL_PAGE), ...(filter.orderDay ? { orderDay: filter.orderDay } : {}), ...(cursor !== null ? { cursor } : {}) })
-      const page: { proposals: OrderProposal[], next: string | null } = await this.call('GET', `/api/v1/order-proposals?${q.toString()}`, { admin: true })
+      const page: { proposals: OrderProposal[], next: string | null } = await this.call('GET', `/api/v1/order-proposals?${q.toString()}`)
       out.push(...page.proposals)
       cursor = page.next
     } while (cursor !== null)
@@ -154,12 +154,12 @@ export class StoreApi {
 
   /** A manager's decision on a pending proposal: approve, modify (qty in units) or reject, with who and why. */
   async decideOrderProposal (id: number | string, action: 'approve' | 'modify' | 'reject', body: { by: string, reason?: string, qty?: number }): Promise<OrderProposal> {
-    return await this.call('POST', `/api/v1/order-proposals/${encodeURIComponent(String(id))}/${action}`, { admin: true, body })
+    return await this.call('POST', `/api/v1/order-proposals/${encodeURIComponent(String(id))}/${action}`, { body })
   }
 
   /** Any JSON read of the API (KPIs, phantom precision), as the manager. */
   async get<T> (path: string): Promise<T> {
-    return await this.call<T>('GET', path, { admin: true })
+    return await this.call<T>('GET', path)
   }
 
   /** The whole perpetual inventory, every page, summed per SKU. */
@@ -194,10 +194,11 @@ export class StoreApi {
     }
   }
 
-  private async call<T = unknown> (method: string, path: string, opts: { admin?: boolean, authorization?: string, headers?: Record<string, string>, body?: unknown } = {}): Promise<T> {
+  private async call<T = unknown> (method: string, path: string, opts: { authorization?: string, headers?: Record<string, string>, body?: unknown } = {}): Promise<T> {
     const headers: Record<string, string> = { ...opts.headers }
-    if (opts.admin) headers.authorization = `Bearer ${this.adminToken}`
-    if (opts.authorization) headers.authorization = opts.authorization
+    // The server protects every API route (apiAuth 'sessions'): what is not a device's call goes
+    // with the admin token, as an integration would.
+    headers.authorization = opts.authorization ?? `Bearer ${this.adminToken}`
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     const bare = path.split('?')[0]
     let res: Response

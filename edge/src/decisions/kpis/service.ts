@@ -75,14 +75,6 @@ export class KpiService {
     const fromMs = toMs - hours * HOUR
     const inWindow = (ms: number): boolean => Number.isFinite(ms) && ms >= fromMs && ms <= toMs
 
-    const open = byKind(() => ({ total: 0, open: 0, claimed: 0, started: 0, age: emptyBuckets() }))
-    const live = this.reads.liveTasks()
-    for (const t of live) {
-      const k = open[t.kind]
-      k.total++
-      if (t.state === 'open' || t.state === 'claimed' || t.state === 'started') k[t.state]++
-      k.age[ageBucket((toMs - Date.parse(t.createdAt)) / MIN)]++
-    }
 
     const firstAction = byKind<number[]>(() => [])
     const completion = byKind<number[]>(() => [])
@@ -113,7 +105,7 @@ export class KpiService {
 
     return {
       window: { hours, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() },
-      openTasks: { total: live.length, byKind: open },
+      openTasks: this.openTasks(toMs),
       timeToFirstActionMin: summaries(firstAction),
       completionMin: summaries(completion),
       laborMinPerTask: Object.fromEntries(TASK_KINDS.map((k) => {
@@ -131,6 +123,19 @@ export class KpiService {
       phantomPrecision: this.o.phantomPrecision?.({ fromMs, toMs }) ?? null,
       orderProposals: this.o.orderProposals?.({ fromMs, toMs }) ?? null
     }
+  }
+
+  /** Tasks waiting for work now (open, claimed, started) by kind, state and age since creation. */
+  openTasks (nowMs = this.o.clock.now()): Kpis['openTasks'] {
+    const open = byKind(() => ({ total: 0, open: 0, claimed: 0, started: 0, age: emptyBuckets() }))
+    const live = this.reads.liveTasks()
+    for (const t of live) {
+      const k = open[t.kind]
+      k.total++
+      if (t.state === 'open' || t.state === 'claimed' || t.state === 'started') k[t.state]++
+      k.age[ageBucket((nowMs - Date.parse(t.createdAt)) / MIN)]++
+    }
+    return { total: live.length, byKind: open }
   }
 
   private dwell (fromMs: number, toMs: number): Kpis['backroomDwellH'] {

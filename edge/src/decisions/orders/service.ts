@@ -11,6 +11,12 @@ import { addDays, dayOf, daysBetween } from '../../store/sales.js'
 import { decide, expireDue, type Action, type DecideDeps, type DecisionInput } from './decide.js'
 import { runProposals, type RunDeps, type RunSummary } from './run.js'
 
+/** What happened to proposals, for listeners (the panel's live updates): made by a run, decided, expired. */
+export type ProposalChange =
+  | { change: 'made', orderDay: string, created: number, refreshed: number, autoApproved: number }
+  | { change: 'decided', id: number, sku: string, state: Proposal['state'], by: string | null }
+  | { change: 'expired', count: number }
+
 /** What a run reads, less the stores the service makes itself; plus its schedule and limits. */
 export interface OrderServiceOptions extends Omit<RunDeps, 'proposals' | 'forecasts' | 'outbox' | 'storeHours'> {
   config: Pick<EdgeConfig, 'orderProposalsCron' | 'maxQty' | 'storeHours'>
@@ -28,6 +34,7 @@ export class OrderService {
   private running: Promise<RunSummary> | null = null
   private readonly cancels: Array<() => void> = []
   lastRun: RunSummary | null = null
+  private readonly listeners: Array<(c: ProposalChange) => void> = []
 
   constructor (private readonly o: OrderServiceOptions) {
     this.proposals = new ProposalStore(o.db)
@@ -48,6 +55,17 @@ export class OrderService {
     for (const c of this.cancels.splice(0)) c()
   }
 
+  /** Calls `fn` after a run made or refreshed proposals, after each decision and after an expiry sweep that expired some. */
+  onChange (fn: (c: ProposalChange) => void): void {
+    this.listeners.push(fn)
+  }
+
+  private tell (c: ProposalChange): void {
+    for (const fn of this.listeners) {
+      try { fn(c) } catch (err) { this.o.log.error({ err, change: c.change }, 'proposal listener failed') }
+    }
+  }
+
   /** Makes or refreshes today's proposals; a run asked for while one runs starts after it. */
   async run (): Promise<RunSummary> {
     while (this.running !== null) await this.running.catch(() => {})
@@ -55,6 +73,8 @@ export class OrderService {
     this.running = p
     try {
       this.lastRun = await p
+      const { orderDay, created, refreshed, autoApproved } = this.lastRun
+      if (created + refreshed + autoApproved > 0) this.tell({ change: 'made', orderDay, created, refreshed, autoApproved })
       return this.lastRun
     } finally {
       this.running = null
@@ -63,7 +83,10 @@ export class OrderService {
 
   expire (): number {
     const n = expireDue(this.decideDeps)
-    if (n > 0) this.o.log.info({ expired: n }, 'order proposals expired undecided')
+    if (n > 0) {
+      this.o.log.info({ expired: n }, 'order proposals expired undecided')
+      this.tell({ change: 'expired', count: n })
+    }
     return n
   }
 
@@ -89,6 +112,8 @@ export class OrderService {
   }
 
   decide (id: number, action: Action, input: DecisionInput & { qty?: number }): Proposal {
-    return decide(this.decideDeps, id, action, input)
+    const p = decide(this.decideDeps, id, action, input)
+    this.tell({ change: 'decided', id: p.id, sku: p.sku, state: p.state, by: p.decision?.by ?? null })
+    return p
   }
 }

@@ -154,6 +154,28 @@ export class TaskStore {
   }
 
   /**
+   * A manager hands a live task to another associate (claimed by them, keeping 'started' if work
+   * began), or back to the pool (`to` null: open, nobody). Heard by the handhelds as a claim or a
+   * release, so both the old and the new holder's lists update.
+   */
+  reassign (id: number, to: string | null): Task {
+    const t = this.must(id)
+    if (t.state === 'done' || t.state === 'cancelled') {
+      throw new EdgeError(Errors.TASK_STATE, `task ${id} is already ${t.state}`, { state: t.state, at: t.doneAt ?? t.updatedAt })
+    }
+    const now = this.now()
+    if (to === null) {
+      this.db.prepare(`UPDATE tasks SET state = 'open', assignee = NULL, claimed_at = NULL, version = version + 1, updated_at = ? WHERE id = ?`).run(now, id)
+    } else {
+      this.db.prepare(`UPDATE tasks SET state = CASE WHEN state = 'started' THEN 'started' ELSE 'claimed' END, assignee = ?, claimed_at = ?,
+        last_action_at = ?, version = version + 1, updated_at = ? WHERE id = ?`).run(to, now, now, now, id)
+    }
+    const task = this.get(id)!
+    this.changes.record(to === null ? 'released' : 'claimed', task, { state: t.state, assignee: t.assignee })
+    return task
+  }
+
+  /**
    * Claimed tasks with no action for `staleMin` minutes of the server clock go back to the pool.
    * Returns the ids released.
    */

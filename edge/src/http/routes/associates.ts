@@ -28,6 +28,14 @@ export async function associateRoutes (app: FastifyInstance, deps: AppDeps): Pro
   const admin = adminGuard(deps.config.adminToken)
   const senders = new WeakMap<FastifyRequest, Device>()
 
+  app.get('/api/v1/associates', {
+    schema: {
+      tags: ['tasks'],
+      summary: 'Associates (who may be given a task), by name',
+      response: { 200: { type: 'object', properties: { associates: { type: 'array', items: associateSchema } } }, ...errorResponses }
+    }
+  }, async () => ({ associates: deps.associates.list() }))
+
   app.post('/api/v1/associates', {
     onRequest: admin,
     schema: {
@@ -54,6 +62,7 @@ export async function associateRoutes (app: FastifyInstance, deps: AppDeps): Pro
   }, async (req) => deps.associates.upsert(req.body as AssociateInput))
 
   app.post('/api/v1/handheld/sign-in', {
+    config: { access: 'device' },
     onRequest: async (req) => { senders.set(req, deviceFromRequest(req, deps.registry)) },
     schema: {
       tags: ['tasks'],

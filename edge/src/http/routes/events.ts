@@ -15,6 +15,7 @@ export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise
   const senders = new WeakMap<FastifyRequest, Device>()
 
   app.post('/api/v1/events', {
+    config: { access: 'device' },
     onRequest: async (req) => {
       if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
       senders.set(req, deviceFromRequest(req, deps.registry))
@@ -101,7 +102,8 @@ export async function eventRoutes (app: FastifyInstance, deps: AppDeps): Promise
           reason: { type: 'string' },
           deviceId: { type: 'string' },
           afterId: { type: 'integer', minimum: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 }
+          limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
+          newestFirst: { type: 'boolean', default: false, description: 'the latest first (a device\'s recent failures) instead of oldest first (paging with afterId)' }
         }
       },
       response: { 200: { type: 'object', properties: { deadLetters: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...errorResponses }

@@ -37,6 +37,7 @@ const healthSchema = {
 export async function healthRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
   const startedAt = deps.clock.now()
   app.get('/api/v1/health', {
+    config: { access: 'public' },
     schema: {
       tags: ['operations'],
       summary: 'Liveness, clock, bound ports, database, ingest backlog, serial ports, devices',

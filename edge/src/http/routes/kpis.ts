@@ -20,27 +20,30 @@ const perKind = (item: object, extra: Record<string, object> = {}) => ({
   properties: { ...Object.fromEntries(TASK_KINDS.map((k) => [k, item])), ...extra }
 })
 
+/** Live tasks by kind, state and age (also on GET /api/v1/overview). */
+export const openTasksSchema = {
+  type: 'object',
+  description: 'live tasks now (open, claimed or started) by kind, state and age since created',
+  properties: {
+    total: { type: 'integer' },
+    byKind: perKind({
+      type: 'object',
+      properties: {
+        total: { type: 'integer' },
+        open: { type: 'integer' },
+        claimed: { type: 'integer' },
+        started: { type: 'integer' },
+        age: { type: 'object', properties: Object.fromEntries(AGE_BUCKETS.map((b) => [b, { type: 'integer' }])) }
+      }
+    })
+  }
+} as const
+
 const kpiSchema = {
   type: 'object',
   properties: {
     window: { type: 'object', properties: { hours: { type: 'number' }, from: { type: 'string' }, to: { type: 'string' } } },
-    openTasks: {
-      type: 'object',
-      description: 'live tasks now (open, claimed or started) by kind, state and age since created',
-      properties: {
-        total: { type: 'integer' },
-        byKind: perKind({
-          type: 'object',
-          properties: {
-            total: { type: 'integer' },
-            open: { type: 'integer' },
-            claimed: { type: 'integer' },
-            started: { type: 'integer' },
-            age: { type: 'object', properties: Object.fromEntries(AGE_BUCKETS.map((b) => [b, { type: 'integer' }])) }
-          }
-        })
-      }
-    },
+    openTasks: openTasksSchema,
     timeToFirstActionMin: { ...perKind(summary('minutes'), { all: summary('minutes') }), description: 'created -> first accepted claim, minutes, for first claims in the window' },
     completionMin: { ...perKind(summary('minutes'), { all: summary('minutes') }), description: 'claimed -> done, minutes, for tasks done in the window' },
     laborMinPerTask: perKind({ type: 'object', properties: { n: { type: 'integer' }, totalMin: { type: 'number' }, mean: nullableNumber, median: nullableNumber } }),

@@ -74,6 +74,7 @@ export async function lookupRoutes (app: FastifyInstance, deps: AppDeps): Promis
   const handheld = async (req: FastifyRequest): Promise<void> => { handheldFromRequest(req, deps) }
 
   app.get('/api/v1/handheld/items/:code', {
+    config: { access: 'device' },
     onRequest: handheld,
     schema: {
       tags: ['tasks'],

@@ -52,9 +52,9 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const decisionBody = (action: Action) => ({
   type: 'object',
   additionalProperties: false,
-  required: action === 'approve' ? ['by'] : action === 'modify' ? ['by', 'reason', 'qty'] : ['by', 'reason'],
+  required: action === 'approve' ? [] : action === 'modify' ? ['reason', 'qty'] : ['reason'],
   properties: {
-    by: { type: 'string', minLength: 1, maxLength: 128, description: 'who decides' },
+    by: { type: 'string', minLength: 1, maxLength: 128, description: 'who decides: required with the admin token or on an open LAN; a signed-in manager is who decides, whatever this says' },
     reason: { type: 'string', maxLength: 1000, description: action === 'approve' ? 'optional note' : 'why (required)' },
     version: { type: 'integer', minimum: 1, description: 'the version read: a proposal refreshed since answers 409 EDGE_ERR_PROPOSAL_CONFLICT' },
     ...(action === 'modify' ? { qty: { type: 'number', description: 'units to order instead, whole cases, above zero' } } : {})
@@ -141,7 +141,11 @@ export async function orderProposalRoutes (app: FastifyInstance, deps: AppDeps):
       }
     }, async (req) => {
       const { id } = req.params as { id: number }
-      return { proposal: withMinMax(deps.orders.decide(id, action, req.body as { by: string, reason?: string, qty?: number, version?: number })) }
+      const body = req.body as { by?: string, reason?: string, qty?: number, version?: number }
+      // A panel session decides as its own user: the audit log names who was signed in, not a field they typed.
+      const by = req.caller?.kind === 'session' ? req.caller.session.username : body.by
+      if (by === undefined) throw new EdgeError(Errors.VALIDATION, 'body must have "by" (who decides) unless a manager is signed in')
+      return { proposal: withMinMax(deps.orders.decide(id, action, { ...body, by })) }
     })
   }
 }

@@ -9,6 +9,7 @@ import { LIVE_UNIQUE_KINDS, TASK_ACTIONS, TASK_KINDS, TASK_STATES, type TaskDraf
 import { adminGuard } from '../auth.js'
 import type { AppDeps } from '../deps.js'
 import { handheldFromRequest, type Handheld } from '../handheld-auth.js'
+import { actorOf } from '../access.js'
 import { errorResponses } from '../schemas.js'
 
 /** Actions per POST: a shift's offline work fits in a few batches. */
@@ -55,6 +56,7 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   const handheld = async (req: FastifyRequest): Promise<void> => { handhelds.set(req, handheldFromRequest(req, deps)) }
 
   app.get('/api/v1/handheld/tasks', {
+    config: { access: 'device' },
     onRequest: handheld,
     schema: {
       tags: ['tasks'],
@@ -68,6 +70,7 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   })
 
   app.post('/api/v1/handheld/actions', {
+    config: { access: 'device' },
     onRequest: async (req) => {
       if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly')
       await handheld(req)
@@ -237,7 +240,34 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
   }, async (req) => {
     const { id } = req.params as { id: number }
     const task = deps.tasks.store.cancel(id, (req.body as { reason: string }).reason)
-    deps.tasks.store.audit('admin', 'task.cancel', id, { reason: task.cancelReason })
+    deps.tasks.store.audit(actorOf(req), 'task.cancel', id, { reason: task.cancelReason })
+    return { task }
+  })
+
+  app.post('/api/v1/tasks/:id/reassign', {
+    onRequest: admin,
+    schema: {
+      tags: ['tasks'],
+      summary: 'Hand a live task to another associate, or back to the pool (to: null), with the reason (manager)',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['to', 'reason'],
+        properties: { to: { type: ['string', 'null'], minLength: 1, maxLength: 64, description: 'an active associate id, or null for the pool' }, reason: { type: 'string', minLength: 1, maxLength: 500 } }
+      },
+      response: { 200: { type: 'object', properties: { task: taskSchema } }, ...errorResponses }
+    }
+  }, async (req) => {
+    const { id } = req.params as { id: number }
+    const { to, reason } = req.body as { to: string | null, reason: string }
+    if (to !== null) {
+      const a = deps.associates.get(to)
+      if (a === undefined || !a.active) throw new EdgeError(Errors.VALIDATION, `"${to}" is not an active associate`)
+    }
+    const before = deps.tasks.store.must(id)
+    const task = deps.tasks.store.reassign(id, to)
+    deps.tasks.store.audit(actorOf(req), 'task.reassign', id, { from: before.assignee, to, reason })
     return { task }
   })
 }

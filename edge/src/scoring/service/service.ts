@@ -32,7 +32,7 @@ export interface RiskBook extends FeatureSource {
 }
 
 /** The config keys scoring reads (edge/src/core/config.ts). */
-export type RiskConfig = Pick<EdgeConfig, 'riskCalibrationBound' | 'riskCalibrationMinCount' | 'riskRangeTolerance' | 'riskSlowCron' | 'riskFastMaxPerSecond' | 'riskWindowDays' | 'riskBatchRows'>
+export type RiskConfig = Pick<EdgeConfig, 'riskCalibrationBound' | 'riskCalibrationMinCount' | 'riskRangeTolerance' | 'riskSlowCron' | 'riskFastMaxPerSecond' | 'riskWindowDays' | 'riskBatchRows' | 'riskHistoryDays'>
 
 export interface RiskServiceOptions {
   config: RiskConfig
@@ -80,6 +80,8 @@ export class RiskService {
   private flushing: Promise<void> = Promise.resolve()
   /** What each SKU-location's last written row said, to write only rows that changed. */
   private readonly written = new Map<string, string>()
+  /** The last score history point kept per SKU-location (persist.ts). */
+  private readonly historyLast = new Map<string, { score: number, scorer: string }>()
   private stopped = false
   lastSlow: LastPass | null = null
   lastFast: LastPass | null = null
@@ -322,7 +324,8 @@ export class RiskService {
       scores: this.scores.takeDirty(),
       outcomes: this.monitor.takeUnsaved(),
       written: this.written,
-      pruneBefore: new Date(this.o.clock.now() - this.o.config.riskWindowDays * 86_400_000).toISOString()
+      pruneBefore: new Date(this.o.clock.now() - this.o.config.riskWindowDays * 86_400_000).toISOString(),
+      history: { last: this.historyLast, pruneBefore: new Date(this.o.clock.now() - this.o.config.riskHistoryDays * 86_400_000).toISOString() }
     })).catch((err: Error) => { this.log.warn({ err }, 'risk scores not written') })
     return this.flushing
   }

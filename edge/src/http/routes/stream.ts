@@ -1,0 +1,71 @@
+// GET /api/v1/stream: the panel's live updates as server-sent events. Each event is a small notice
+// of what changed (topic tasks, risk, proposals, devices, outbox or alerts; see core/change-hub.ts)
+// and the panel refetches the REST resource it names. A comment line every streamHeartbeatMs keeps
+// proxies and the browser from dropping a quiet stream; at shutdown every stream is ended before
+// the server closes, so close never waits on an open stream.
+
+import type { FastifyInstance } from 'fastify'
+import { CHANGE_TOPICS } from '../../core/change-hub.js'
+import type { AppDeps } from '../deps.js'
+import type { PanelContext } from '../panel/context.js'
+import { errorResponses } from '../schemas.js'
+
+const noticeSchema = {
+  type: 'object',
+  description: 'the JSON in each event\'s data line; the event name is the topic',
+  properties: {
+    topic: { type: 'string', enum: [...CHANGE_TOPICS] },
+    at: { type: 'string', format: 'date-time' },
+    count: { type: 'integer', description: 'changes gathered into this notice' },
+    items: { type: 'array', description: 'the first 20 of them: e.g. tasks {id, change, kind, state, who, sku, location}, risk {tier, rescored}', items: { type: 'object', additionalProperties: true } }
+  }
+} as const
+
+export async function streamRoutes (app: FastifyInstance, deps: AppDeps, panel: PanelContext): Promise<void> {
+  const open = new Set<() => void>()
+  panel.watch.start()
+  // Before the server stops accepting: end every stream, or close would wait for them.
+  app.addHook('preClose', (done) => {
+    panel.watch.stop()
+    for (const end of [...open]) end()
+    done()
+  })
+
+  app.get('/api/v1/stream', {
+    schema: {
+      tags: ['panel'],
+      summary: 'Live updates (server-sent events): a notice per topic when something changed; refetch the resource it names',
+      response: {
+        200: { description: 'text/event-stream; event: <topic>, data: a notice', content: { 'text/event-stream': { schema: noticeSchema } } },
+        ...errorResponses
+      }
+    }
+  }, (req, reply) => {
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no' // a reverse proxy must pass events on, not buffer them
+    })
+    // retry: milliseconds the browser waits before reconnecting.
+    res.write('retry: 3000\n: connected\n\n')
+    let id = 0
+    const unsubscribe = deps.changes.subscribe((n) => {
+      id++
+      res.write(`id: ${id}\nevent: ${n.topic}\ndata: ${JSON.stringify(n)}\n\n`)
+    })
+    const beat = setInterval(() => res.write(': heartbeat\n\n'), deps.streamHeartbeatMs)
+    beat.unref()
+    const end = (): void => {
+      if (!open.delete(end)) return
+      clearInterval(beat)
+      unsubscribe()
+      res.end()
+    }
+    open.add(end)
+    req.raw.once('close', end)
+    res.once('error', (err) => { req.log.debug({ err }, 'event stream broke'); end() })
+  })
+}

@@ -1,0 +1,153 @@
+// GET /api/v1/stream: the panel's live updates as server-sent events over a real socket. A panel
+// signed in with its session cookie hears a small notice when something changes (a task, scores,
+// devices), bursts arrive as one notice, a quiet stream carries heartbeat comments, and shutting
+// the server down ends open streams instead of waiting for them.
+
+import t from 'tap'
+import { Accounts } from '../../src/store/accounts.js'
+import { openStream, type SseStream } from '../helpers/sse.js'
+import { delay } from '../helpers/wait-for.js'
+import { orderServer, proposalsOf, runProposals, setPolicies } from '../orders/orders-helpers.js'
+import { connectDevice, publish, startTestServer, topic, waitFor, type TestServer } from '../helpers/server.js'
+
+type Tap = Parameters<typeof startTestServer>[0]
+const MANAGER = { username: 'maria', password: 'shelf-walk-2026' }
+const VIEWER = { username: 'victor', password: 'backroom-view-7' }
+
+async function server (t: Tap, opts: Parameters<typeof startTestServer>[2] = {}): Promise<TestServer> {
+  const s = await startTestServer(t, { apiAuth: 'sessions' }, opts)
+  const accounts = new Accounts(s.db)
+  accounts.upsert({ ...MANAGER, role: 'manager' })
+  accounts.upsert({ ...VIEWER, role: 'viewer' })
+  return s
+}
+
+async function signIn (s: TestServer, who: { username: string, password: string }): Promise<string> {
+  const res = await s.app.inject({ method: 'POST', url: '/api/v1/session', payload: who })
+  if (res.statusCode !== 200) throw new Error(`sign-in answered ${res.statusCode}: ${res.body}`)
+  return String(res.headers['set-cookie']).split(';')[0]
+}
+
+async function stream (t: Tap, s: TestServer, cookie: string): Promise<SseStream> {
+  const st = await openStream(s.url('/api/v1/stream'), { cookie })
+  t.teardown(() => st.close())
+  return st
+}
+
+const notices = (st: SseStream, topic: string): Array<{ topic: string, count: number, items: Array<Record<string, unknown>> }> =>
+  st.events.filter((e) => e.event === topic).map((e) => JSON.parse(e.data))
+
+t.test('a viewer\'s stream hears of a task a manager creates through the API; without a cookie 401', async (t) => {
+  const s = await server(t)
+  const anonymous = await openStream(s.url('/api/v1/stream'))
+  t.equal(anonymous.status, 401, 'no session cookie, no stream')
+  anonymous.close()
+
+  const st = await stream(t, s, await signIn(s, VIEWER))
+  t.equal(st.status, 200)
+  t.match(st.headers['content-type'], /^text\/event-stream/)
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+
+  const manager = await signIn(s, MANAGER)
+  const made = await s.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: { cookie: manager }, payload: { kind: 'count', sku: 'FOODS_1_001', location: 'A01-1' } })
+  t.equal(made.statusCode, 201)
+  const id = made.json().task.id as number
+  await waitFor(() => notices(st, 'tasks').length > 0, 5000, 'a tasks notice')
+  const [notice] = notices(st, 'tasks')
+  t.equal(notice.topic, 'tasks')
+  t.match(notice.items, [{ id, change: 'created', kind: 'count', state: 'open', who: null, sku: 'FOODS_1_001', location: 'A01-1' }])
+  t.ok(st.events[0].id, 'events carry an id')
+
+  const cancelled = await s.app.inject({ method: 'POST', url: `/api/v1/tasks/${id}/cancel`, headers: { cookie: manager }, payload: { reason: 'counted yesterday' } })
+  t.equal(cancelled.statusCode, 200)
+  await waitFor(() => notices(st, 'tasks').length > 1, 5000, 'a second tasks notice')
+  t.match(notices(st, 'tasks')[1].items, [{ id, change: 'cancelled', state: 'cancelled' }])
+})
+
+t.test('a burst of task changes is one notice; a full scoring pass is one risk notice', async (t) => {
+  const s = await server(t)
+  const st = await stream(t, s, await signIn(s, VIEWER))
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+  for (const location of ['A01-1', 'A01-2', 'COOL-1']) {
+    for (const sku of ['FOODS_1_001', 'FOODS_1_002']) s.tasks.store.create({ kind: 'review', sku, location })
+  }
+  await waitFor(() => notices(st, 'tasks').length > 0, 5000, 'a tasks notice')
+  const [burst] = notices(st, 'tasks')
+  t.equal(burst.count, 6, 'six creations, one notice')
+  t.equal(burst.items.length, 6)
+
+  const before = notices(st, 'risk').length
+  await s.risk.rescoreAll()
+  await waitFor(() => notices(st, 'risk').length > before, 5000, 'a risk notice')
+  const risk = notices(st, 'risk').slice(before)
+  t.equal(risk.length, 1, 'one notice for the pass')
+  t.match(risk[0].items[0], { tier: 'slow' })
+  t.ok((risk[0].items[0].rescored as number) > 0, 'it says how many shelves were rescored')
+})
+
+t.test('devices: a registration over the API and a device going online reach the stream', async (t) => {
+  const s = await server(t, { changePollMs: 50 })
+  const cookie = await signIn(s, MANAGER)
+  const st = await stream(t, s, cookie)
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+  await new Promise((resolve) => setTimeout(resolve, 150)) // the poll's first look records the fingerprints
+  const reg = await s.app.inject({ method: 'POST', url: '/api/v1/devices', headers: { cookie }, payload: { id: 'hh-9', profileId: 'handheld-scanner-app' } })
+  t.equal(reg.statusCode, 201)
+  await waitFor(() => notices(st, 'devices').some((n) => n.items.some((i) => i.change === 'registry')), 5000, 'a devices notice for the registration')
+  t.notOk(notices(st, 'devices').some((n) => n.items.some((i) => i.deviceId === 'hh-9')), 'not online before it sends anything')
+  const device = await connectDevice(t, s.mqttUrl, 'hh-9', reg.json().secret as string)
+  await publish(device, topic('hh-9', 'heartbeat'), 'up')
+  await waitFor(() => notices(st, 'devices').some((n) => n.items.some((i) => i.deviceId === 'hh-9')), 5000, 'hh-9 online')
+  t.match(notices(st, 'devices').flatMap((n) => n.items).find((i) => i.deviceId === 'hh-9'), { change: 'online', reason: null })
+})
+
+t.test('outbox: rows written for headquarters change the outbox fingerprint, and the stream hears of it', async (t) => {
+  const s = await server(t, { changePollMs: 50 })
+  const st = await stream(t, s, await signIn(s, VIEWER))
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+  await new Promise((resolve) => setTimeout(resolve, 150)) // the poll's first look records the fingerprints
+  t.equal(notices(st, 'outbox').length, 0, 'nothing changed yet')
+  const secret = s.addDevice('hh-1', 'handheld-scanner-app')
+  const res = await s.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: 'Basic ' + Buffer.from(`hh-1:${secret}`).toString('base64') }, payload: { events: [{ id: 'c1', type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 4, occurredAt: new Date().toISOString() }] } })
+  t.equal(res.statusCode, 200)
+  await waitFor(() => notices(st, 'outbox').length > 0, 5000, 'an outbox notice')
+  t.match(notices(st, 'outbox')[0].items[0], { sender: 'off', budget: 'ok' })
+  t.ok((notices(st, 'outbox')[0].items[0].total as number) > 0, 'a count adjustment waits for the relay')
+})
+
+t.test('a quiet stream carries heartbeat comments', async (t) => {
+  const s = await server(t, { streamHeartbeatMs: 40 })
+  const st = await stream(t, s, await signIn(s, VIEWER))
+  await waitFor(() => st.comments.filter((c) => c === 'heartbeat').length >= 2, 5000, 'two heartbeats')
+  t.pass('heartbeats arrive')
+})
+
+t.test('closing the server ends open streams and does not wait for them', async (t) => {
+  const s = await server(t)
+  const cookie = await signIn(s, VIEWER)
+  const streams = [await openStream(s.url('/api/v1/stream'), { cookie }), await openStream(s.url('/api/v1/stream'), { cookie })]
+  await waitFor(() => streams.every((st) => st.comments.includes('connected')), 5000, 'the streams to open')
+  const started = Date.now()
+  // A close that waits on the streams never ends: give it a bound so the test fails instead of hanging.
+  const outcome = await Promise.race([s.close().then(() => 'closed'), delay(20_000).then(() => 'still closing')])
+  t.equal(outcome, 'closed', `closed in ${Date.now() - started} ms`)
+  await Promise.all(streams.map((st) => st.ended))
+  t.pass('both streams ended')
+})
+
+t.test('proposals: a run that makes them and a manager\'s decision reach the stream', async (t) => {
+  const s = await orderServer(t) // apiAuth 'open': the LAN is trusted, no cookie needed
+  await setPolicies(s, 'defaults:\n  autoApprove:\n    maxValue: 1\n')
+  const st = await openStream(s.url('/api/v1/stream'))
+  t.teardown(() => st.close())
+  t.equal(st.status, 200)
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+  await runProposals(s)
+  await waitFor(() => notices(st, 'proposals').length > 0, 5000, 'a proposals notice')
+  t.match(notices(st, 'proposals')[0].items, [{ change: 'made', created: 3 }])
+  const [p] = await proposalsOf(s, 'state=pending')
+  const approved = await s.app.inject({ method: 'POST', url: `/api/v1/order-proposals/${p.id}/approve`, payload: { by: 'mgr-ann', version: p.version } })
+  t.equal(approved.statusCode, 200)
+  await waitFor(() => notices(st, 'proposals').length > 1, 5000, 'a second proposals notice')
+  t.match(notices(st, 'proposals')[1].items, [{ change: 'decided', id: p.id, sku: p.sku, state: 'approved', by: 'mgr-ann' }])
+})

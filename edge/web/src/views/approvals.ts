@@ -1,0 +1,104 @@
+// Approvals: order proposals waiting for a manager, each with its reasoning (forecast, safety
+// stock, on hand, pipeline) and static min-max beside it; approve, modify (whole cases, a reason)
+// or reject (a reason). A decided proposal leaves the queue at once, here and on every other panel.
+
+import { get, post } from '../api.js'
+import { formDialog } from '../dialog.js'
+import { age, badge, h, num, pct, replace, until } from '../dom.js'
+import { isManager, type Ctx, type View } from '../view.js'
+
+export interface Proposal {
+  id: number
+  sku: string
+  orderDay: string
+  state: string
+  qty: number
+  cases: number
+  casePack: number
+  minMaxQty: number
+  minMax: { min?: number, max?: number, qty?: number }
+  value: number | null
+  usualQty: number | null
+  deviationPct: number | null
+  confidence: number
+  fallback: boolean
+  reviewReasons: string[]
+  reasoning: Record<string, unknown>
+  expiresAt: string
+  createdAt: string
+  version: number
+}
+
+
+function facts (p: Proposal): HTMLElement {
+  const r = p.reasoning as { orderUpTo?: Record<string, unknown>, forecast?: Record<string, unknown>, leadTimeDays?: number, reviewDays?: number, supplier?: string | null, serviceLevel?: number }
+  const o = (r.orderUpTo ?? {}) as Record<string, number | string[] | null | undefined>
+  const row = (k: string, v: string): HTMLElement => h('div', {}, h('dt', {}, k), h('dd', {}, v))
+  const n = (v: unknown): string => typeof v === 'number' ? num(Math.round(v * 10) / 10) : '–'
+  const steps = Array.isArray(o.steps) ? o.steps : []
+  return h('div', {},
+    h('dl.facts', {},
+      row(`Demand over ${n(o.protectionDays)} days`, n(o.demandOverProtection)),
+      row(`Safety stock (${pct(r.serviceLevel ?? null, 1)} service)`, n(o.safetyStock)),
+      row('Order up to', n(o.orderUpTo)),
+      row('On hand', `${n(o.onHand)}${typeof o.phantomUnits === 'number' && o.phantomUnits > 0 ? ` (less ${n(o.phantomUnits)} likely phantom)` : ''}`),
+      row('On order', n(o.pipeline)),
+      row('Lead time / review', `${n(r.leadTimeDays)} d / ${n(r.reviewDays)} d`),
+      row('Forecast confidence', pct(p.confidence)),
+      row('Usual order', p.usualQty === null ? '–' : num(p.usualQty))),
+    steps.length > 0 ? h('p.muted', {}, 'Then: ', steps.join('; ')) : null)
+}
+
+async function decide (p: Proposal, action: 'approve' | 'modify' | 'reject', ctx: Ctx, refresh: () => Promise<void>): Promise<void> {
+  let body: Record<string, unknown> = { version: p.version }
+  if (action === 'modify') {
+    const v = await formDialog(`Modify the order for ${p.sku}`, `Proposed ${p.qty} units (${p.cases} cases of ${p.casePack}); min-max would order ${p.minMaxQty}.`, [
+      { name: 'cases', label: 'Cases to order', type: 'number', required: true, min: 1, step: 1, value: String(p.cases) },
+      { name: 'reason', label: 'Reason', type: 'textarea', required: true }
+    ], 'Approve modified')
+    if (v === null) return
+    body = { ...body, qty: Number(v.cases) * p.casePack, reason: v.reason }
+  } else if (action === 'reject') {
+    const v = await formDialog(`Reject the order for ${p.sku}`, `Proposed ${p.qty} units.`, [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }], 'Reject', 'danger')
+    if (v === null) return
+    body = { ...body, reason: v.reason }
+  }
+  try {
+    await post(`/api/v1/order-proposals/${p.id}/${action}`, body)
+    ctx.toast(`${p.sku}: ${action === 'approve' ? 'approved' : action === 'modify' ? 'approved with your quantity' : 'rejected'}`)
+  } catch (e) { ctx.toast((e as Error).message, 'bad') }
+  await refresh()
+}
+
+function proposalCard (p: Proposal, ctx: Ctx, refresh: () => Promise<void>): HTMLElement {
+  const diff = p.qty - p.minMaxQty
+  return h('article.proposal', { 'data-proposal-id': p.id, tabindex: 0 },
+    h('header', {},
+      h('div', {}, h('strong', {}, p.sku), h('span.muted', {}, ` order day ${p.orderDay}`)),
+      h('div', {}, ...p.reviewReasons.map((r) => badge(r, 'warn')), p.fallback ? badge('fallback: min-max', 'bad') : null)),
+    h('div.compare', {},
+      h('div.big', {}, h('span.label', {}, 'Proposed'), h('span.value', {}, `${num(p.qty)}`), h('span.muted', {}, `${p.cases} × ${p.casePack}`)),
+      h('div.big', {}, h('span.label', {}, 'Min-max'), h('span.value', {}, `${num(p.minMaxQty)}`), h('span.muted', {}, `min ${p.minMax.min ?? '–'} / max ${p.minMax.max ?? '–'}`)),
+      h('div.big', {}, h('span.label', {}, 'Difference'), h('span.value', {}, `${diff > 0 ? '+' : ''}${num(diff)}`), h('span.muted', {}, p.value !== null ? `value ${num(Math.round(p.value))}` : ''))),
+    facts(p),
+    h('footer', {},
+      h('span.muted', {}, `made ${age(p.createdAt)} ago, expires in ${until(p.expiresAt)}`),
+      isManager(ctx)
+        ? h('div.card-actions', {},
+          h('button.primary', { type: 'button', onclick: () => { void decide(p, 'approve', ctx, refresh) } }, 'Approve'),
+          h('button', { type: 'button', onclick: () => { void decide(p, 'modify', ctx, refresh) } }, 'Modify'),
+          h('button.ghost', { type: 'button', onclick: () => { void decide(p, 'reject', ctx, refresh) } }, 'Reject'))
+        : h('span.muted', {}, 'a manager decides')))
+}
+
+export function approvalsView (ctx: Ctx): View {
+  const list = h('div.stack', { 'data-testid': 'approvals' })
+  const summary = h('p.muted')
+  const el = h('section', {}, summary, list)
+  const refresh = async (): Promise<void> => {
+    const r = await get<{ proposals: Proposal[] }>('/api/v1/order-proposals?state=pending&limit=200')
+    replace(summary, r.proposals.length === 0 ? 'Nothing waits for a decision.' : `${r.proposals.length} order proposals wait for a manager. The rest were within the policy and approved automatically.`)
+    replace(list, ...r.proposals.map((p) => proposalCard(p, ctx, refresh)))
+  }
+  return { title: 'Approvals', el, topics: ['proposals'], refresh }
+}
