@@ -30,7 +30,7 @@ t.test('SIGKILL while sending: after a restart every row is at the relay once an
   db.transaction(() => { for (let i = 1; i <= ROWS; i++) rows.add({ eventId: `receipt:${i}`, type: 'receipt', sku: 'SKU-1', payload: { i }, occurredAt: '2016-03-01T10:00:00.000Z' }) })()
   db.close()
 
-  const env = { EDGE_DATA_DIR: storeDir, EDGE_STORE_ID: 'store-1', EDGE_RELAY_URL: `http://127.0.0.1:${relay.port}`, EDGE_RELAY_TOKEN: token, EDGE_OUTBOX_BATCH_MAX: '25', EDGE_OUTBOX_BACKOFF_MIN_MS: '50', EDGE_OUTBOX_HEARTBEAT_S: '1' }
+  const env = { EDGE_DATA_DIR: storeDir, EDGE_STORE_ID: 'store-1', EDGE_RELAY_URL: `http://127.0.0.1:${relay.port}`, EDGE_RELAY_TOKEN: token, EDGE_OUTBOX_BATCH_MAX: '25', EDGE_OUTBOX_BACKOFF_MIN_MS: '50', EDGE_OUTBOX_HEARTBEAT_S: '1', EDGE_API_AUTH: 'open' } // the test reads /api/v1/outbox without an account
   const first = await startChild(env)
   // Kill it in the middle of the backlog.
   for (let i = 0; i < 400; i++) {

@@ -28,7 +28,7 @@ export function postJsonText (url: string, headers: Record<string, string>, body
       res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }) })
       res.on('error', (err) => { clearTimeout(timer); reject(err) })
     })
-    const timer = setTimeout(() => req.destroy(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(() => req.destroy(new Error(`timed out: no answer in ${timeoutMs} ms`)), timeoutMs)
     req.on('error', (err) => { clearTimeout(timer); reject(err) })
     req.end(data)
   })
