@@ -147,7 +147,7 @@ export async function main (argv: readonly string[]): Promise<number> {
     await children.relay?.stop()
     data.remove()
   }
-  process.stdout.write(`Stopped${data.removable ? '; the demo data was removed' : `; the data is in ${data.root}`}.\n`)
+  if (code === 0) process.stdout.write(`Stopped${data.removable ? '; the demo data was removed' : `; the data is in ${data.root}`}.\n`)
   return code
 }
 
