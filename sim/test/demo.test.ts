@@ -64,11 +64,15 @@ t.test('npm run demo: the panel address and sign-in, live data within seconds, a
   void exited.then(() => { gone = true })
   t.teardown(() => { if (!gone) proc.kill('SIGKILL') })
 
+  const launchedAt = Date.now()
   const printed = await until('the banner', START_TIMEOUT_MS, async () => {
     if (gone) throw new Error(`the demo exited early: ${out}\n${err}`)
     return parseBanner(out)
   })
   const shownAt = Date.now()
+  t.comment(`the sign-in was printed ${((shownAt - launchedAt) / 1000).toFixed(1)} s after the launch`)
+  const timeline: string[] = []
+  const seen = (what: string): void => { timeline.push(`${what} ${((Date.now() - shownAt) / 1000).toFixed(1)} s`) }
   t.match(printed.panel, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'the panel URL is printed')
   t.equal(printed.username, 'manager')
   t.ok(printed.password.length >= 10, 'with a generated password')
@@ -87,17 +91,23 @@ t.test('npm run demo: the panel address and sign-in, live data within seconds, a
   }
 
   const items = await until('master data', DATA_TIMEOUT_MS, async () => (await get<{ items: unknown[] }>('api/v1/items?limit=100')).items.length > 0 && true)
+  seen('items')
   t.ok(items, 'items are imported')
   const devices = await until('devices online', DATA_TIMEOUT_MS, async () => { const d = (await get<{ devices: Array<{ id: string }> }>('api/v1/devices?status=online')).devices; return d.length > 0 && d })
+  seen('devices')
   t.ok(devices.some((d) => d.id.startsWith('pos-')) && devices.some((d) => d.id.startsWith('cam-')), `POS lanes and cameras online (${devices.length} devices)`)
   t.ok(devices.some((d) => d.id.startsWith('hh-')), 'associates\' handhelds online')
   const proposals = await until('an order proposal', DATA_TIMEOUT_MS, async () => { const p = (await get<{ proposals: unknown[] }>('api/v1/order-proposals')).proposals; return p.length > 0 && p })
+  seen('proposals')
   t.ok(proposals.length > 0, `order proposals (${proposals.length})`)
   const risk = await until('risk scores', DATA_TIMEOUT_MS, async () => { const r = await get<{ scores: unknown[], scored: number }>('api/v1/risk'); return r.scores.length > 0 && r })
+  seen('risk')
   t.ok(risk.scored > 0, `risk scores (${risk.scored} scored)`)
   const tasks = await until('open tasks', DATA_TIMEOUT_MS, async () => { const x = (await get<{ tasks: unknown[] }>('api/v1/tasks?state=open')).tasks; return x.length > 0 && x })
+  seen('open tasks')
   t.ok(tasks.length > 0, `open tasks (${tasks.length})`)
   const done = await until('tasks associates have done', DATA_TIMEOUT_MS, async () => { const x = (await get<{ tasks: Array<{ assignee: string | null }> }>('api/v1/tasks?state=done')).tasks; return x.length > 0 && x })
+  seen('done tasks')
   t.ok(done.some((x) => x.assignee !== null), `associates work the tasks (${done.length} done)`)
   // The outbox reaches the relay: the fleet view shows the store with rows stored and a heartbeat.
   const fleet = await until('the store in the relay\'s fleet view with rows', DATA_TIMEOUT_MS, async () => {
@@ -106,17 +116,20 @@ t.test('npm run demo: the panel address and sign-in, live data within seconds, a
     const s = body.stores.find((x) => x.storeId === 'CA_1')
     return s !== undefined && s.storedCount > 0 && s.lastHeartbeatAt !== null && s
   })
+  seen('relay rows')
   t.ok(fleet.storedCount > 0, `the relay holds ${fleet.storedCount} of the store's rows`)
-  t.comment(`every section had data ${((Date.now() - shownAt) / 1000).toFixed(1)} s after the sign-in was printed`)
+  t.comment(`after the sign-in was printed: ${timeline.join(', ')}`)
 
   // Ctrl-C: the demo stops its children and removes its temp data.
   const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(proc.pid)], { encoding: 'utf8' }).stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0)
   t.ok(children.length >= 2, `the relay and the store server run as children (${children.join(', ')})`)
   t.ok(existsSync(printed.data), 'the temp data dir exists while it runs')
+  const stopAt = Date.now()
   proc.kill('SIGINT')
   const exit = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), STOP_TIMEOUT_MS))])
   t.same(exit, { code: 0, signal: null }, `the demo exits 0 on Ctrl-C\n${out}\n${err}`)
   t.match(out, /Stopped; the demo data was removed/)
+  t.comment(`stopped ${((Date.now() - stopAt) / 1000).toFixed(1)} s after SIGINT`)
   await until('the children to be gone', 5_000, async () => children.every((pid) => !alive(pid)))
   for (const url of [printed.panel, printed.relay, `http://127.0.0.1:${printed.mqttPort}`]) t.notOk(await listening(url), `nothing listens at ${url}`)
   t.notOk(existsSync(printed.data), 'the temp data dir is removed')

@@ -30,8 +30,8 @@ export function banner (f: BannerFacts): string {
   return [
     '',
     `store-edge demo: store ${o.store} selling real M5 demand, ${f.items} items, ${o.days} day${o.days === 1 ? '' : 's'} from ${f.startDate}`,
-    `  ${f.warmUpDays > 0 ? `the first ${f.warmUpDays === 1 ? 'day runs' : `${f.warmUpDays} days run`} flat out (a day of history for the panel); then ` : ''}the store's clock runs`,
-    `  ${o.speed}x while it is open, ${hhmm(PACED_FROM)}-${hhmm(PACED_UNTIL)} (${paceWords(o.speed)}), and flat out while it is closed`,
+    `  the store's clock runs ${o.speed}x while it is open, ${hhmm(PACED_FROM)}-${hhmm(PACED_UNTIL)} (${paceWords(o.speed)}),`,
+    `  and flat out while it is closed${f.warmUpDays > 0 ? ` and through the first ${f.warmUpDays === 1 ? 'day' : `${f.warmUpDays} days`} (history for the panel)` : ''}`,
     '',
     `  Panel     ${f.panelUrl}`,
     `  Sign in   ${f.username} / ${f.password}`,
@@ -49,6 +49,12 @@ function paceWords (speed: number): string {
   if (speed === 60) return 'a simulated minute a second'
   if (speed < 60) return `a simulated minute every ${(60 / speed).toFixed(1)} s`
   return `${(speed / 60).toFixed(speed % 60 === 0 ? 0 : 1)} simulated minutes a second`
+}
+
+export function startingLine (step: 'relay' | 'store', o: DemoOptions): string {
+  return step === 'relay'
+    ? 'Starting the cloud relay and registering the store ...\n'
+    : `Starting the store server: ${o.skus} items of ${o.store}, a year of their sales history, the store's devices ...\n`
 }
 
 export function dayLine (day: number, days: number, date: string, wallMs: number): string {

@@ -12,7 +12,7 @@ import { setUp } from '../engine/setup.js'
 import { runSession } from '../session.js'
 import { createManager } from './account.js'
 import { DEMO_USAGE, parseDemoArgs, UsageError, type DemoOptions } from './args.js'
-import { banner, dayLine, HOLDING, pacedLine, STOPPING } from './banner.js'
+import { banner, dayLine, HOLDING, pacedLine, startingLine, STOPPING } from './banner.js'
 import { prepareDataDir, type DemoData } from './data-dir.js'
 import { DemoStopped, Pacer } from './pace.js'
 import { registerStore, startRelay, type DemoRelay } from './relay.js'
@@ -76,7 +76,7 @@ export async function main (argv: readonly string[]): Promise<number> {
   const sim = { ...parseArgs(['--store', opts.store, '--days', String(opts.days), '--skus', String(opts.skus)]).sim, seed: SEED }
   let code = 0
   try {
-    process.stdout.write('Starting the cloud relay, a store server and the simulated store ...\n')
+    process.stdout.write(startingLine('relay', opts))
     const relayAdminToken = randomBytes(24).toString('hex')
     // A Ctrl-C during the start takes effect between its steps (each is a few seconds at most).
     const carryOn = (): void => { if (stop.signal.aborted) throw new DemoStopped() }
@@ -86,6 +86,7 @@ export async function main (argv: readonly string[]): Promise<number> {
     children.relay = await startRelay({ dataDir: data.relay, adminToken: relayAdminToken })
     const relay = children.relay
     carryOn()
+    process.stdout.write(startingLine('store', opts))
     const warmUpDays = Math.min(WARM_UP_DAYS, opts.days - 1)
     const pacer = new Pacer({
       speed: opts.speed,
