@@ -45,7 +45,7 @@ t.test('the features the simulator trains on are the very ones the server scores
   let differing: string[] = []
   await runSession('store-edge', o, setup, {
     server: true,
-    inspect: async ({ baseUrl, api, local, endMs }) => {
+    inspect: async ({ api, local, endMs }) => {
       // Devices that came back at the end of the day replayed what they held after the last
       // scoring pass: move the server's clock past its next slow-tier run so it scores the lot.
       await api!.setClock(endMs + 6 * 60000)
