@@ -130,8 +130,9 @@ export async function main (argv: readonly string[]): Promise<number> {
       pace: (now) => pacer.wait(now),
       progress: (d, n) => { process.stdout.write(dayLine(d, n, addDays(sim.startDate, d - 1), Date.now() - started) + '\n') },
       hold: async () => {
+        if (stop.signal.aborted) return
         process.stdout.write(`${HOLDING}\n`)
-        if (!stop.signal.aborted) await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }))
+        await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }))
       }
     })
   } catch (err) {
