@@ -57,6 +57,9 @@ export async function main (argv: readonly string[]): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // Nobody reads the output any more (`npm run demo | head`): stop as on Ctrl-C, not with a crash
+  // that would leave the temp data behind.
+  process.stdout.on('error', () => { stop.abort() })
 
   const m5 = loadM5(defaultM5File())
   if (!m5.stores.includes(opts.store)) {
