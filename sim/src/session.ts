@@ -10,7 +10,7 @@ import type { StoreDevices } from './engine/devices.js'
 import { featureBookFor, LocalStore } from './engine/local-store.js'
 import { TeeDevices } from './engine/tee-devices.js'
 import { TrainingRows, type RunTag } from './export/training-rows.js'
-import { runStore, type HourObserver, type RunOutcome } from './engine/run.js'
+import { runStore, type HourObserver, type RunContext, type RunOutcome } from './engine/run.js'
 import { ServerDevices } from './engine/server-devices.js'
 import type { Setup, SimOptions } from './engine/setup.js'
 import { DEFAULT_HOURS } from './demand/intraday.js'
@@ -57,6 +57,14 @@ export interface SessionOptions {
   tasks?: TaskSourceName
   /** Where store-edge orders come from with a server: its order proposals as the manager decides them (default), or min-max on its record. */
   orders?: OrderSourceName
+  /** The server's data dir, kept after the run (default: a temp dir, removed). */
+  serverDataDir?: string
+  /** Once the server has its master data, history and devices, before the first simulated minute. */
+  onServer?: (server: StoreServer, api: StoreApi) => Promise<void>
+  /** Awaited before each simulated minute (RunContext.pace): accelerated time for the demo; may throw to stop. */
+  pace?: RunContext['pace']
+  /** After the run and its figures, before the server stops: the demo keeps serving until Ctrl-C. */
+  hold?: () => Promise<void>
 }
 
 export type TaskSourceName = 'server' | 'record'
@@ -96,7 +104,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
   const local = !opts.server || opts.training || opts.inspect ? new LocalStore(featureBookFor(setup.layout, setup.initial), setup.layout, associates) : null
   try {
     if (opts.server) {
-      server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
+      server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), dataDir: opts.serverDataDir, env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
       api = new StoreApi({ baseUrl: server.baseUrl, adminToken: server.adminToken })
       await api.importMasterData(masterData(setup.layout, (s) => setup.initial[s.index]))
       if (policyName === 'store-edge' && (opts.orders ?? 'server') === 'server') {
@@ -116,12 +124,13 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
     const rows = opts.training && local ? new TrainingRows(opts.training.out, local.book, setup.layout.skus, opts.training.tag) : undefined
     const observer = rows && opts.observer ? both(rows, opts.observer) : rows ?? opts.observer
     try {
-      const outcome = await runStore(o, { setup, policy, devices, observer, progress: opts.progress })
+      if (server && api) await opts.onServer?.(server, api)
+      const outcome = await runStore(o, { setup, policy, devices, observer, progress: opts.progress, pace: opts.pace })
       if (rows) opts.training?.rows?.({ rows: rows.rows, positives: rows.positives })
       await opts.inspect?.({ baseUrl: server?.baseUrl ?? null, api, local, endMs: Date.parse(`${o.startDate}T00:00:00Z`) + o.days * 86400000 })
       const rejections = devices instanceof ServerDevices ? devices.rejections() : devices instanceof TeeDevices ? devices.rejections() : []
       const serverInventory = api ? canonical(await api.inventory()) : null
-      const serverSoldUnits = server ? (await journalTotals(server.baseUrl, 'sale')).qty : null
+      const serverSoldUnits = server ? (await journalTotals(server.baseUrl, server.adminToken, 'sale')).qty : null
       const onServer = devices instanceof ServerDevices ? devices : devices instanceof TeeDevices ? devices.server() : null
       const taskRefusals = onServer?.taskRefusals() ?? []
       const serverSide = api && policyName === 'store-edge' && (opts.tasks ?? 'server') === 'server' ? await serverTaskFigures(api, o.days) : null
@@ -139,6 +148,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
         outcome.kpis.managerOverridePct = shares.overridePctOfManager
         outcome.kpis.overridePctOfAllProposals = shares.overridePctOfAll
       }
+      await opts.hold?.()
       return { ...outcome, policy: policyName, seed: o.seed, wallMs: Date.now() - started, serverLog: server?.logSummary(), serverWarnings: server ? warningsOf(server.logLines()) : undefined, rejections, serverInventory, serverSoldUnits, countPrecision, serverKpis: serverSide?.kpis ?? null, taskRefusals, orderDecisions }
     } finally {
       await devices.close()

@@ -45,13 +45,13 @@ t.test('the features the simulator trains on are the very ones the server scores
   let differing: string[] = []
   await runSession('store-edge', o, setup, {
     server: true,
-    inspect: async ({ baseUrl, api, local, endMs }) => {
+    inspect: async ({ api, local, endMs }) => {
       // Devices that came back at the end of the day replayed what they held after the last
       // scoring pass: move the server's clock past its next slow-tier run so it scores the lot.
       await api!.setClock(endMs + 6 * 60000)
       for (const s of setup.layout.skus) {
-        const res = await fetch(`${baseUrl!}/api/v1/items/${encodeURIComponent(s.sku)}`)
-        const body = await res.json() as { risk: Array<{ location: string, scoredAt: string, features: Record<string, number> }> }
+        // Through the session's client: the API needs the admin token (apiAuth 'sessions').
+        const body = await api!.get<{ risk: Array<{ location: string, scoredAt: string, features: Record<string, number> }> }>(`/api/v1/items/${encodeURIComponent(s.sku)}`)
         const scored = body.risk.find((r) => r.location === s.shelfLocation)
         if (!scored || Date.parse(scored.scoredAt) < endMs) continue
         const mine = new Float32Array(FEATURE_COUNT)

@@ -157,6 +157,11 @@ export class StoreApi {
     return await this.call('POST', `/api/v1/order-proposals/${encodeURIComponent(String(id))}/${action}`, { body })
   }
 
+  /** Creates (or updates) a panel account: what a manager does for a new colleague. */
+  async saveAccount (account: { username: string, role: 'manager' | 'viewer', password: string, displayName?: string }): Promise<{ created: boolean }> {
+    return await this.call('POST', '/api/v1/accounts', { body: account })
+  }
+
   /** Any JSON read of the API (KPIs, phantom precision), as the manager. */
   async get<T> (path: string): Promise<T> {
     return await this.call<T>('GET', path)

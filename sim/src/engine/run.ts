@@ -46,6 +46,11 @@ export interface RunContext {
   observer?: HourObserver
   /** Called at the end of each day. */
   progress?: (dayDone: number, days: number) => void
+  /**
+   * Awaited before each simulated minute: holds the run to a wall clock (the demo's accelerated
+   * time) and may throw to stop it there. Without it the run goes as fast as the server takes it.
+   */
+  pace?: (now: Now) => Promise<void>
 }
 
 export interface RunOutcome {
@@ -98,6 +103,7 @@ class Engine {
       const plan = planDay({ seed: this.o.seed, day, date, skus: this.skus, rates: this.o.rates, spikes: this.o.spikes, promos: this.ctx.setup.promos, devices: devices.ids() })
       for (let minute = 0; minute < MINUTES; minute++) {
         const now: Now = { t: t0 + day * dayMs + minute * 60000, day, minute }
+        await this.ctx.pace?.(now)
         await devices.clock(now.t)
         for (const out of plan.outages) {
           if (out.from === minute) await devices.setOnline(out.id, false)
