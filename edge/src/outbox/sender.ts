@@ -107,14 +107,43 @@ export class OutboxSender {
     return since + this.o.config.outboxLingerMs - Date.now()
   }
 
+  /** The gzip body of a batch as the relay takes it. */
+  private body (batch: OutboxRow[]): Buffer {
+    return gzipJson({ storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch })
+  }
+
+  /**
+   * While the relay works on `sent`, the full batch after it in the same lane, compressed: a
+   * backlog's next batch is ready when the answer comes (reading and compressing a batch costs as
+   * much as the relay storing it). null when there is no full batch to go next.
+   */
+  private ahead (sent: OutboxRow[]): { batch: OutboxRow[], data: Buffer } | null {
+    const last = sent[sent.length - 1]
+    const batch = this.o.rows.nextOfLaneAfter(last.lane, last.seq, this.o.config.outboxBatchMax)
+    if (batch.length < this.o.config.outboxBatchMax) return null
+    return { batch, data: this.body(batch) }
+  }
+
+  /** A batch prepared ahead still goes next unless a more urgent lane has rows now. */
+  private stillNext (prepared: { batch: OutboxRow[] }): boolean {
+    for (const lane of OUTBOX_LANES) {
+      if (lane === prepared.batch[0].lane) return true
+      if (this.o.rows.nextOfLane(lane, 1).length > 0) return false
+    }
+    return true
+  }
+
   private async loop (): Promise<void> {
     const url = `${this.o.config.relayUrl!.replace(/\/+$/, '')}/v1/stores/${encodeURIComponent(this.o.config.storeId)}/batches`
     const post = this.o.post ?? postJson
     // Wall-clock ms when the current partial batch was first seen (not the rows' createdAt: the
     // server's clock may be simulated), or null.
     let lingerSince: number | null = null
+    let prepared: { batch: OutboxRow[], data: Buffer } | null = null
     while (!this.stopped) {
-      const batch = this.next()
+      const ready = prepared !== null && this.stillNext(prepared) ? prepared : null
+      prepared = null
+      const batch = ready?.batch ?? this.next()
       if (batch.length === 0) {
         lingerSince = null
         this.s.state = 'idle'
@@ -130,19 +159,24 @@ export class OutboxSender {
       }
       lingerSince = null
       this.s.state = 'sending'
-      const data = gzipJson({ storeId: this.o.config.storeId, sentAt: new Date().toISOString(), events: batch })
+      const data = ready?.data ?? this.body(batch)
       const wait = this.bandwidth.take(data.length)
       if (wait > 0) await this.sleep(wait)
       if (this.stopped) break
       let res: PostResult | null = null
       let err: Error | null = null
       try {
-        res = await post(url, this.o.config.relayToken, data, this.o.config.outboxSendTimeoutMs)
-        if (res.status === 200) this.s.sentBytes += data.length
+        const sending = post(url, this.o.config.relayToken, data, this.o.config.outboxSendTimeoutMs)
+        // Let the request leave first, then prepare the next batch while the relay stores this one.
+        await new Promise((resolve) => setImmediate(resolve))
+        const next = this.ahead(batch)
+        res = await sending
+        if (res.status === 200) { this.s.sentBytes += data.length; prepared = next }
       } catch (e) {
         err = e as Error
       }
       if (res !== null && res.status === 200 && this.acknowledged(res, batch)) continue
+      prepared = null
       await this.failed(res, err, batch)
     }
   }

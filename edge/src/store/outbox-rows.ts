@@ -59,6 +59,7 @@ export class OutboxRows {
   private readonly list
   private readonly byLane
   private readonly laneHead
+  private readonly laneAfter
   private readonly removeOne
   private readonly ackedOf
   private readonly putAcked
@@ -68,11 +69,12 @@ export class OutboxRows {
   private readonly byType
 
   constructor (private readonly db: Database, private readonly now: () => string = () => new Date().toISOString()) {
-    this.insert = db.prepare(`INSERT OR IGNORE INTO outbox (event_id, type, lane, sku, payload, occurred_at, created_at)
+    this.insert = db.prepare(`INSERT INTO outbox (event_id, type, lane, sku, payload, occurred_at, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
     this.list = db.prepare(`SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox
       WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?`)
     this.laneHead = db.prepare('SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox WHERE lane = ? ORDER BY seq LIMIT ?')
+    this.laneAfter = db.prepare('SELECT seq, event_id, type, lane, sku, payload, occurred_at, created_at FROM outbox WHERE lane = ? AND seq > ? ORDER BY seq LIMIT ?')
     this.removeOne = db.prepare('DELETE FROM outbox WHERE seq = ?')
     this.ackedOf = db.prepare('SELECT rows, digest FROM outbox_acked WHERE day = ?')
     this.putAcked = db.prepare('INSERT INTO outbox_acked (day, rows, digest) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET rows = excluded.rows, digest = excluded.digest')
@@ -83,10 +85,12 @@ export class OutboxRows {
     this.byType = db.prepare('SELECT type, COUNT(*) FROM outbox GROUP BY type').raw()
   }
 
-  /** Adds one row unless its event id is already there; true when added. Call inside the cause's transaction. */
-  add (e: OutboxEntry): boolean {
-    const res = this.insert.run(e.eventId, e.type, LANE_OF[e.type], e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt ?? this.now())
-    return res.changes > 0
+  /**
+   * Adds one row. Call inside the cause's transaction, once per event: the outbox does not look
+   * for the id again (migration 015 says why); the relay applies each event id once.
+   */
+  add (e: OutboxEntry): void {
+    this.insert.run(e.eventId, e.type, LANE_OF[e.type], e.sku, JSON.stringify(e.payload), e.occurredAt, e.createdAt ?? this.now())
   }
 
   /** What waits to be sent, per lane (every lane listed, empty ones with 0 rows): rows, the oldest's creation time, the highest seq. */
@@ -127,6 +131,11 @@ export class OutboxRows {
   /** The oldest rows of one lane, seq order: the next batch of that lane. */
   nextOfLane (lane: OutboxLane, limit: number): OutboxRow[] {
     return (this.laneHead.all(lane, limit) as RawRow[]).map(fromRaw)
+  }
+
+  /** The rows of one lane after `afterSeq`, seq order: the batch after one in flight. */
+  nextOfLaneAfter (lane: OutboxLane, afterSeq: number, limit: number): OutboxRow[] {
+    return (this.laneAfter.all(lane, afterSeq, limit) as RawRow[]).map(fromRaw)
   }
 
   /**

@@ -18,19 +18,22 @@ interface Relay {
   batches: Array<{ auth: string | undefined, encoding: string | undefined, events: Array<{ seq: number, eventId: string, lane: string }> }>
   /** What the next posts answer: 'ok', a status code, or 'partial' (accounts for one row fewer). */
   mode: 'ok' | 'partial' | number
+  /** Milliseconds each batch's answer is held back (a relay at work). */
+  delayMs: number
   close (): Promise<void>
 }
 
 async function relay (port = 0): Promise<Relay> {
   const seen = new Set<string>()
-  const r: Relay = { url: '', batches: [], mode: 'ok', close: async () => {} }
+  const r: Relay = { url: '', batches: [], mode: 'ok', delayMs: 0, close: async () => {} }
   const body = (req: IncomingMessage): Promise<Buffer> => new Promise((resolve) => { const c: Buffer[] = []; req.on('data', (x: Buffer) => c.push(x)); req.on('end', () => resolve(Buffer.concat(c))) })
   const server: Server = createServer((req, res) => {
-    void body(req).then((raw) => {
+    void body(req).then(async (raw) => {
       // Heartbeats are taken and not counted: these tests are about batches.
       if (req.url?.endsWith('/heartbeat') === true) { res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); return }
       const json = JSON.parse(gunzipSync(raw).toString('utf8')) as { events: Relay['batches'][number]['events'] }
       r.batches.push({ auth: req.headers.authorization, encoding: req.headers['content-encoding'], events: json.events })
+      if (r.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, r.delayMs))
       if (typeof r.mode === 'number') {
         res.writeHead(r.mode, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: r.mode === 401 ? 'RELAY_ERR_UNAUTHORIZED' : 'RELAY_ERR_INTERNAL', message: 'test relay says no' } }))
         return
@@ -173,6 +176,24 @@ t.test('a partial batch goes once it has lingered outboxLingerMs, with what arri
   t.ok(Date.now() - start >= 250, `waited for the linger (${Date.now() - start} ms)`)
   t.same(r.batches[0].events.map((e) => e.eventId), ['receipt:1', 'receipt:2'], 'one request for both')
   await waitFor(() => rows.after(0, 10).length === 0)
+})
+
+t.test('a backlog goes batch after batch, the next one ready when the answer comes; an urgent row still overtakes it', async (t) => {
+  const r = await relay()
+  t.teardown(() => r.close())
+  r.delayMs = 150
+  const server = await startTestServer(t)
+  const rows = new OutboxRows(server.db)
+  server.db.transaction(() => { for (let i = 1; i <= 8; i++) row(rows, `receipt:${i}`, 'receipt') })()
+  const sender = new OutboxSender({ config: senderConfig(r.url, { outboxBatchMax: 2, outboxLingerMs: 0 }), rows, log: silentLog(), idleMs: 20 })
+  sender.start()
+  t.teardown(() => sender.stop())
+  await waitFor(() => r.batches.length === 1)
+  row(rows, 'order:1', 'order') // while the relay holds the first batch and the second is prepared
+  await waitFor(() => rows.after(0, 20).length === 0)
+  t.same(r.batches.map((b) => b.events.map((e) => e.eventId).join(',')), [
+    'receipt:1,receipt:2', 'order:1', 'receipt:3,receipt:4', 'receipt:5,receipt:6', 'receipt:7,receipt:8'
+  ], 'the order went second; the receipts in order, each once')
 })
 
 t.test('the bandwidth cap spreads a backlog: a second of allowance, then a wait for what is over', async (t) => {

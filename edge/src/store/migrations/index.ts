@@ -13,6 +13,7 @@ import * as m011 from './011-forecast-log.js'
 import * as m012 from './012-outbox-acked.js'
 import * as m013 from './013-accounts.js'
 import * as m014 from './014-risk-history.js'
+import * as m015 from './015-outbox-lean.js'
 
 export interface Migration {
   version: number
@@ -20,4 +21,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015]
