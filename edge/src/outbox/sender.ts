@@ -165,16 +165,16 @@ export class OutboxSender {
       if (this.stopped) break
       let res: PostResult | null = null
       let err: Error | null = null
-      try {
-        const sending = post(url, this.o.config.relayToken, data, this.o.config.outboxSendTimeoutMs)
-        // Let the request leave first, then prepare the next batch while the relay stores this one.
-        await new Promise((resolve) => setImmediate(resolve))
-        const next = this.ahead(batch)
-        res = await sending
-        if (res.status === 200) { this.s.sentBytes += data.length; prepared = next }
-      } catch (e) {
-        err = e as Error
-      }
+      // Settled into a value at once: a refused connection may fail it before it is awaited below.
+      const sending = post(url, this.o.config.relayToken, data, this.o.config.outboxSendTimeoutMs)
+        .then((answer) => ({ answer, error: null }), (error: unknown) => ({ answer: null, error: error as Error }))
+      // Let the request leave first, then prepare the next batch while the relay stores this one.
+      await new Promise((resolve) => setImmediate(resolve))
+      const next = this.ahead(batch)
+      const settled = await sending
+      res = settled.answer
+      err = settled.error
+      if (res !== null && res.status === 200) { this.s.sentBytes += data.length; prepared = next }
       if (res !== null && res.status === 200 && this.acknowledged(res, batch)) continue
       prepared = null
       await this.failed(res, err, batch)
