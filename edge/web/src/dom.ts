@@ -71,7 +71,7 @@ export function badge (text: string, tone: 'ok' | 'warn' | 'bad' | 'info' | 'mut
 
 /** A risk score as a bar and a number; tone by level. */
 export function scoreBar (score: number): HTMLElement {
-  const tone = score >= 0.7 ? 'bad' : score >= 0.4 ? 'warn' : 'ok'
+  const tone = score >= 0.7 ? 'bad' : score >= 0.3 ? 'warn' : 'ok'
   return h('span.score', { title: `probability of an empty shelf: ${pct(score, 1)}` },
     h(`span.bar.${tone}`, { style: `width:${Math.round(score * 100)}%` }), h('span.val', {}, pct(score)))
 }

@@ -6,7 +6,7 @@ import { get } from '../api.js'
 import { age, badge, h, num, pct, replace, scoreBar, seconds } from '../dom.js'
 import type { Ctx, View } from '../view.js'
 import { kindLabel } from './tasks.js'
-import { scorerBadge, whyList, type RiskRow } from './risk.js'
+import { featureLabel, type RiskRow } from './risk.js'
 
 const AGES = ['<15m', '15-60m', '1-4h', '>4h'] as const
 
@@ -45,8 +45,9 @@ export function overviewView (ctx: Ctx): View {
     const risk = h('section.card', { 'aria-labelledby': 'risk-h' }, h('h2', { id: 'risk-h' }, 'Most at risk'),
       o.atRisk.top.length === 0
         ? h('p.muted', {}, 'No shelf is at risk, or no scores yet.')
-        : h('table.data.compact', {}, h('tbody', {}, ...o.atRisk.top.map((r) => h('tr.link', { tabindex: 0, onclick: () => ctx.navigate(`#/items/${encodeURIComponent(r.sku)}`), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') ctx.navigate(`#/items/${encodeURIComponent(r.sku)}`) } },
-          h('td', {}, h('strong', {}, r.sku), h('div.muted', {}, r.location)), h('td', {}, scoreBar(r.score)), h('td', {}, whyList(r.why.slice(0, 2))), h('td', {}, scorerBadge(r)))))))
+        : h('ul.plain.risk-list', {}, ...o.atRisk.top.map((r) => h('li.link', { tabindex: 0, 'data-sku': r.sku, onclick: () => ctx.navigate(`#/items/${encodeURIComponent(r.sku)}`), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') ctx.navigate(`#/items/${encodeURIComponent(r.sku)}`) } },
+          h('div.row', {}, h('span', {}, h('strong', {}, r.sku), h('span.muted', {}, ` at ${r.location}`)), scoreBar(r.score)),
+          h('div.muted.small', {}, r.why.slice(0, 2).map((w) => `${featureLabel(w.feature)} ${Number.isInteger(w.value) ? w.value : w.value.toFixed(2)}`).join(' · '), ' · ', r.scorer === 'model' ? `model ${r.version}` : `rules (${(r.reason ?? 'fallback').replace(/_/g, ' ')})`)))))
     const kinds = Object.entries(o.tasks.byKind).filter(([, k]) => k.total > 0)
     const tasks = h('section.card', { 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Open tasks by age'),
       kinds.length === 0
