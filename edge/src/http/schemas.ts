@@ -82,7 +82,12 @@ export const deviceSchema = {
     createdAt: { type: 'string' },
     revokedAt: { type: ['string', 'null'] },
     lastSeenAt: { type: ['string', 'null'] },
-    status: { type: 'string', enum: ['never_seen', 'online', 'offline', 'revoked'] }
+    status: { type: 'string', enum: ['never_seen', 'online', 'offline', 'revoked'] },
+    battery: {
+      type: ['object', 'null'],
+      description: 'the battery the device last reported in a heartbeat or status message since the server started (percent), or null',
+      properties: { pct: { type: 'integer' }, at: { type: 'string', format: 'date-time' } }
+    }
   }
 } as const
 

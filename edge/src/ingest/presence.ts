@@ -21,6 +21,8 @@ interface State {
   heartbeatS: number
   /** Changed since the registry was last written. */
   dirty: boolean
+  /** Battery percent the device last reported, and when (server clock ms); kept in memory only: a device reports it with each heartbeat. */
+  battery?: { pct: number, atMs: number }
 }
 
 export interface PresenceOptions {
@@ -94,6 +96,18 @@ export class Presence {
     if (reason === 'heartbeat_missed') this.opts.log.warn({ deviceId, reason }, 'device offline')
     else this.opts.log.info({ deviceId, reason }, 'device offline')
     this.tell(deviceId, false, reason)
+  }
+
+  /** A device told its battery level (percent); it also counts as a sign of life. */
+  battery (deviceId: string, profileId: string, pct: number): void {
+    this.seen(deviceId, profileId)
+    this.state.get(deviceId)!.battery = { pct, atMs: this.opts.clock.now() }
+  }
+
+  /** The battery a device last reported since start, or null. */
+  batteryOf (deviceId: string): { pct: number, at: string } | null {
+    const b = this.state.get(deviceId)?.battery
+    return b === undefined ? null : { pct: b.pct, at: new Date(b.atMs).toISOString() }
   }
 
   isOnline (deviceId: string): boolean {

@@ -68,9 +68,12 @@ t.test('the panel in Chromium: sign-in, risk, an item, an approval, a live task 
   t.match(await page.textContent('[data-testid=item]'), /Where it is/)
   await screenshot(page, '04-item')
 
-  // Approve a proposal: it leaves the queue.
+  // Approve a proposal: it leaves the queue. A receiving adjustment waiting for review is listed too.
+  const review = await admin(s, 'POST', '/api/v1/tasks', { kind: 'review', sku: 'FOODS_1_002', location: 'A01-2', qty: 4, value: 1, laborMin: 5, why: { asn: 'ASN-7', supplier: 'Acme', expected: 24, received: 20, text: '4 short of 24' } })
   await page.click('nav a[href="#/approvals"]')
   await page.waitForSelector('article.proposal')
+  await page.waitForSelector(`[data-testid=reviews] tr[data-task-id="${review.task.id as number}"]`)
+  t.match(await page.textContent('[data-testid=reviews]'), /4 short of 24/)
   const before = await page.locator('article.proposal').count()
   const first = page.locator('article.proposal').first()
   const id = await first.getAttribute('data-proposal-id')

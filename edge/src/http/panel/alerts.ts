@@ -1,7 +1,7 @@
 // What needs a manager's attention, as the panel's alert list: devices offline, the link to
 // headquarters refused or backing off, the outbox near or at its disk budget, the shelf-risk model
 // standing down (failed to load, calibration drift, file changed), the journal unable to commit, and
-// order proposals about to expire undecided. Each alert has a stable code; `since` is when the
+// order proposals about to expire undecided, devices low on battery. Each alert has a stable code; `since` is when the
 // condition began where the source knows it, else when this board first saw it (server clock).
 
 import type { AppDeps } from '../deps.js'
@@ -10,6 +10,9 @@ import type { LinkView } from './link.js'
 
 export type AlertLevel = 'error' | 'warn' | 'info'
 export interface Alert { level: AlertLevel, code: string, message: string, since: string | null }
+
+/** An online device reporting less battery than this, percent, is flagged. */
+export const LOW_BATTERY_PCT = 15
 
 /** Pending proposals expiring within this many hours of the server clock are flagged. */
 export const EXPIRING_WITHIN_H = 2
@@ -34,6 +37,11 @@ export class AlertBoard {
       const names = dv.offlineDevices.slice(0, 5).map((d) => d.id).join(', ')
       raised.push({ level: 'warn', code: 'devices_offline', message: `${dv.offline} device(s) offline: ${names}${dv.offline > 5 ? ', ...' : ''}` })
     }
+
+    // Online devices whose last reported battery is low: charge them before they drop off the floor.
+    const low = this.deps.registry.list().filter((d) => d.status !== 'revoked' && this.deps.presence.isOnline(d.id))
+      .map((d) => ({ id: d.id, b: this.deps.presence.batteryOf(d.id) })).filter((x) => x.b !== null && x.b.pct < LOW_BATTERY_PCT)
+    if (low.length > 0) raised.push({ level: 'warn', code: 'battery_low', message: `${low.length} device(s) below ${LOW_BATTERY_PCT}% battery: ${low.slice(0, 5).map((x) => `${x.id} ${x.b!.pct}%`).join(', ')}${low.length > 5 ? ', ...' : ''}` })
 
     const { sender, budget } = link
     if (sender.state === 'refused') raised.push({ level: 'error', code: 'outbox_refused', message: `the relay refuses the store's batches: ${sender.lastError?.message ?? 'no detail'}`, since: sender.lastError?.at })
@@ -75,7 +83,7 @@ export const alertsSchema = {
     type: 'object',
     properties: {
       level: { type: 'string', enum: ['error', 'warn', 'info'] },
-      code: { type: 'string', description: 'stable: journal_failed, devices_offline, outbox_refused, outbox_backoff, outbox_budget_warn, outbox_budget_full, model_drift, model_fallback, model_file_changed, proposals_expiring' },
+      code: { type: 'string', description: 'stable: journal_failed, devices_offline, outbox_refused, outbox_backoff, outbox_budget_warn, outbox_budget_full, model_drift, model_fallback, model_file_changed, proposals_expiring, battery_low' },
       message: { type: 'string' },
       since: { type: ['string', 'null'], description: 'when the condition began, or when the server first saw it' }
     }

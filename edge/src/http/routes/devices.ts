@@ -8,7 +8,9 @@ import { deviceSchema, errorResponses } from '../schemas.js'
 export async function deviceRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
   const admin = adminGuard(deps.config.adminToken)
   // The registry's status is written on changes; presence in memory is the live truth.
-  const live = (d: Device): Device => d.status === 'revoked' ? d : { ...d, status: deps.presence.isOnline(d.id) ? 'online' : (d.lastSeenAt ? 'offline' : 'never_seen') }
+  const live = (d: Device): Device & { battery: { pct: number, at: string } | null } => d.status === 'revoked'
+    ? { ...d, battery: null }
+    : { ...d, status: deps.presence.isOnline(d.id) ? 'online' : (d.lastSeenAt ? 'offline' : 'never_seen'), battery: deps.presence.batteryOf(d.id) }
 
   app.get('/api/v1/devices', {
     schema: {

@@ -8,6 +8,7 @@ import type { Log } from '../../core/log.js'
 import type { Metrics } from '../../core/metrics.js'
 import type { DeviceRegistry } from '../../store/devices.js'
 import type { Ingest } from '../pipeline.js'
+import { batteryOf } from '../battery.js'
 import type { Presence } from '../presence.js'
 import { classifyUplink, edgeStatusTopic, maySubscribe, tasksTopic } from './topics.js'
 
@@ -93,16 +94,22 @@ export async function createBroker (opts: BrokerOptions): Promise<EdgeBroker> {
           refuse(where.kind === 'outside' ? 'publish_outside_prefix' : 'publish_to_downlink', { deviceId: device.id, topic: packet.topic })
           done(new Error(`device ${device.id} may not publish to ${packet.topic}`))
           return
-        case 'heartbeat':
-          presence.seen(device.id, device.profileId)
-          done(null)
-          return
-        case 'status':
-          // A device's last will (or a clean goodbye) on its own status topic.
-          if (/offline|dead|lost/i.test(packet.payload.toString('utf8'))) presence.offline(device.id, 'last_will')
+        case 'heartbeat': {
+          const pct = batteryOf(packet.payload as Buffer)
+          if (pct !== null) presence.battery(device.id, device.profileId, pct)
           else presence.seen(device.id, device.profileId)
           done(null)
           return
+        }
+        case 'status': {
+          // A device's last will (or a clean goodbye) on its own status topic.
+          const pct = batteryOf(packet.payload as Buffer)
+          if (/offline|dead|lost/i.test(packet.payload.toString('utf8'))) presence.offline(device.id, 'last_will')
+          else if (pct !== null) presence.battery(device.id, device.profileId, pct)
+          else presence.seen(device.id, device.profileId)
+          done(null)
+          return
+        }
         case 'stream':
           presence.seen(device.id, device.profileId)
           ingest.deviceMessage({

@@ -91,14 +91,39 @@ function proposalCard (p: Proposal, ctx: Ctx, refresh: () => Promise<void>): HTM
         : h('span.muted', {}, 'a manager decides')))
 }
 
+interface ReviewTask { id: number, sku: string, location: string, state: string, assignee: string | null, createdAt: string, why: { asn?: string, supplier?: string, expected?: number, received?: number, text?: string } }
+
+/** Receiving discrepancies waiting for their review (decided on a handheld: accept, or recount). */
+function reviewsCard (reviews: ReviewTask[]): HTMLElement {
+  return h('section.card', { 'aria-labelledby': 'reviews-h', 'data-testid': 'reviews' },
+    h('h2', { id: 'reviews-h' }, 'Receiving adjustments waiting for review'),
+    h('p.muted', {}, 'An associate decides each on a handheld: accept the receipt as scanned, or recount; the ERP already has the discrepancy.'),
+    h('div.scroll', {}, h('table.data.compact', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', {}, 'ASN'), h('th', {}, 'Expected'), h('th', {}, 'Received'), h('th', {}, 'Waiting'), h('th', {}, 'With'))),
+      h('tbody', {}, ...reviews.map((t) => h('tr', { 'data-task-id': t.id },
+        h('td', {}, h('strong', {}, t.sku), h('div.muted', {}, t.why.text ?? t.location)),
+        h('td', {}, t.why.asn ?? '–', t.why.supplier !== undefined ? h('div.muted', {}, t.why.supplier) : null),
+        h('td', {}, num(t.why.expected ?? null)),
+        h('td', {}, num(t.why.received ?? null)),
+        h('td', {}, age(t.createdAt)),
+        h('td', {}, t.assignee ?? 'anyone')))))))
+}
+
 export function approvalsView (ctx: Ctx): View {
   const list = h('div.stack', { 'data-testid': 'approvals' })
   const summary = h('p.muted')
-  const el = h('section', {}, summary, list)
+  const reviews = h('div')
+  const el = h('section', {}, summary, list, reviews)
   const refresh = async (): Promise<void> => {
-    const r = await get<{ proposals: Proposal[] }>('/api/v1/order-proposals?state=pending&limit=200')
-    replace(summary, r.proposals.length === 0 ? 'Nothing waits for a decision.' : `${r.proposals.length} order proposals wait for a manager. The rest were within the policy and approved automatically.`)
+    const [r, open, claimed] = await Promise.all([
+      get<{ proposals: Proposal[] }>('/api/v1/order-proposals?state=pending&limit=200'),
+      get<{ tasks: ReviewTask[] }>('/api/v1/tasks?kind=review&state=open&limit=200'),
+      get<{ tasks: ReviewTask[] }>('/api/v1/tasks?kind=review&state=claimed&limit=200')
+    ])
+    replace(summary, r.proposals.length === 0 ? 'No order proposal waits for a decision.' : `${r.proposals.length} order proposals wait for a manager. The rest were within the policy and approved automatically.`)
     replace(list, ...r.proposals.map((p) => proposalCard(p, ctx, refresh)))
+    const waiting = [...open.tasks, ...claimed.tasks]
+    replace(reviews, waiting.length === 0 ? null : reviewsCard(waiting))
   }
-  return { title: 'Approvals', el, topics: ['proposals'], refresh }
+  return { title: 'Approvals', el, topics: ['proposals', 'tasks'], refresh }
 }

@@ -7,7 +7,7 @@ import { formDialog, secretDialog } from '../dialog.js'
 import { age, badge, h, replace } from '../dom.js'
 import { isManager, type Ctx, type View } from '../view.js'
 
-interface Device { id: string, profileId: string, name: string | null, status: string, lastSeenAt: string | null, createdAt: string }
+interface Device { id: string, profileId: string, name: string | null, status: string, lastSeenAt: string | null, createdAt: string, battery: { pct: number, at: string } | null }
 interface DeadLetter { id: number, receivedAt: string, reason: string, detail: string, channel: string | null, raw: string | null, rawEncoding: string | null }
 
 const STATUS_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'mute'> = { online: 'ok', offline: 'bad', never_seen: 'warn', revoked: 'mute' }
@@ -45,7 +45,7 @@ export function devicesView (ctx: Ctx): View {
   const el = h('section', {},
     h('div.toolbar', {}, summary, isManager(ctx) ? h('button.primary', { type: 'button', onclick: () => { void register(ctx, refresh) } }, 'Register a device') : null),
     h('div.scroll', {}, h('table.data', { 'data-testid': 'devices' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Device'), h('th', {}, 'Profile'), h('th', {}, 'Status'), h('th', {}, 'Last seen'), h('th', {}, 'Dead letters'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Device'), h('th', {}, 'Profile'), h('th', {}, 'Status'), h('th', {}, 'Last seen'), h('th', {}, 'Battery'), h('th', {}, 'Dead letters'))),
       body)))
   const refresh = async (): Promise<void> => {
     const r = await get<{ devices: Device[] }>('/api/v1/devices')
@@ -53,13 +53,15 @@ export function devicesView (ctx: Ctx): View {
     replace(summary, `${r.devices.length} devices: ${counts.online ?? 0} online, ${counts.offline ?? 0} offline, ${counts.never_seen ?? 0} never seen, ${counts.revoked ?? 0} revoked.`)
     const rows: HTMLElement[] = []
     for (const d of r.devices) {
-      const detail = h('td', { colspan: 5 })
+      const detail = h('td', { colspan: 6 })
       const toggle = h('button.small.ghost', { type: 'button', 'aria-expanded': String(open.has(d.id)), onclick: () => { if (open.has(d.id)) open.delete(d.id); else open.add(d.id); void refresh() } }, open.has(d.id) ? 'Hide' : 'Show')
       rows.push(h('tr', { 'data-device-id': d.id },
         h('td', {}, h('strong', {}, d.id), d.name !== null ? h('div.muted', {}, d.name) : null),
         h('td', {}, d.profileId),
         h('td', {}, badge(d.status.replace('_', ' '), STATUS_TONE[d.status] ?? 'info')),
         h('td', { title: d.lastSeenAt ?? '' }, d.lastSeenAt === null ? '–' : `${age(d.lastSeenAt)} ago`),
+        h('td', { title: d.battery === null ? 'not reported since the server started' : `reported ${age(d.battery.at)} ago` },
+          d.battery === null ? '–' : badge(`${d.battery.pct}%`, d.battery.pct < 15 ? 'bad' : d.battery.pct < 30 ? 'warn' : 'ok')),
         h('td', {}, toggle)))
       if (open.has(d.id)) {
         rows.push(h('tr.detail', {}, detail))
