@@ -63,7 +63,7 @@ t.test('the panel in Chromium: sign-in, risk, an item, an approval, a live task 
   await screenshot(page, '03-risk')
   const sku = await page.locator('[data-testid=risk-table] tbody tr[data-sku]').first().getAttribute('data-sku')
   await page.locator('[data-testid=risk-table] tbody tr[data-sku]').first().press('Enter')
-  await page.waitForSelector('[data-testid=item] h2')
+  await page.waitForSelector('[data-testid=item-title]') // drawn once the item's data came
   t.match(await page.textContent('[data-testid=item]'), new RegExp(sku!))
   t.match(await page.textContent('[data-testid=item]'), /Where it is/)
   await screenshot(page, '04-item')

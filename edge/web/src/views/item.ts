@@ -69,7 +69,7 @@ export function itemView (ctx: Ctx): View {
       get<ItemDetail>(`/api/v1/items/${encodeURIComponent(sku)}?ledger=100`),
       getOptional<Timeline>(`/api/v1/items/${encodeURIComponent(sku)}/timeline?hours=72`)
     ])
-    replace(head, h('div', {}, h('h2', {}, d.item.description !== '' ? d.item.description : d.item.sku), h('span.muted', {}, `${d.item.sku} · ${d.item.category ?? 'no category'} · case of ${d.item.casePack}`)),
+    replace(head, h('div', {}, h('h2', { 'data-testid': 'item-title' }, d.item.description !== '' ? d.item.description : d.item.sku), h('span.muted', {}, `${d.item.sku} · ${d.item.category ?? 'no category'} · case of ${d.item.casePack}`)),
       h('a', { href: '#/risk' }, '← Shelf risk'))
     replace(positions, h('h2', { id: 'pos-h' }, 'Where it is'),
       h('p.muted', {}, `${num(d.totals.onHand)} on hand: ${num(d.totals.shelf)} on the shelf, ${num(d.totals.backroom)} in the backroom, ${num(d.totals.inTransit)} on the way.`),
