@@ -102,7 +102,7 @@ t.test('one live fill per SKU-location: a new need updates it in place', async (
   const fills = (await server.app.inject({ url: '/api/v1/tasks?kind=fill' })).json().tasks
   t.equal(fills.length, 1)
   const elsewhere = await createTask(server, { ...FILL, location: 'A01-2' })
-  t.equal(elsewhere.body.created, true, 'another shelf gets its own fill')
+  t.equal(elsewhere.body.created, true, `another shelf gets its own fill (answered ${elsewhere.status}: ${JSON.stringify(elsewhere.body).slice(0, 300)})`)
 
   const cancelled = await server.app.inject({ method: 'POST', url: `/api/v1/tasks/${first.body.task.id}/cancel`, payload: { reason: 'shelf filled' } })
   t.match(cancelled.json().task, { state: 'cancelled', cancelReason: 'shelf filled' })
