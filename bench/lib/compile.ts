@@ -18,11 +18,9 @@ function tsFiles (dir: string): string[] {
   return out
 }
 
-/** Transpiles edge/src and bench/; returns the compiled path of a bench/ file by its source path. */
-export function compileBench (root: string): (source: string) => string {
-  const outRoot = join(root, 'bench', 'out', '.server')
+/** Transpiles `files` (under `root`) into `outRoot`, keeping their paths; plain ES modules, no type checks. */
+function transpileInto (root: string, outRoot: string, files: string[]): void {
   rmSync(outRoot, { recursive: true, force: true })
-  const files = [...tsFiles(join(root, 'edge', 'src')), join(root, 'bench', 'server-child.ts'), ...tsFiles(join(root, 'bench', 'lib'))]
   for (const file of files) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
@@ -32,6 +30,12 @@ export function compileBench (root: string): (source: string) => string {
     mkdirSync(dirname(dest), { recursive: true })
     writeFileSync(dest, outputText)
   }
+}
+
+/** Transpiles edge/src and bench/; returns the compiled path of a bench/ file by its source path. */
+export function compileBench (root: string): (source: string) => string {
+  const outRoot = join(root, 'bench', 'out', '.server')
+  transpileInto(root, outRoot, [...tsFiles(join(root, 'edge', 'src')), join(root, 'bench', 'server-child.ts'), ...tsFiles(join(root, 'bench', 'lib'))])
   return (source) => join(outRoot, relative(root, source)).replace(/\.ts$/, '.js')
 }
 
@@ -41,15 +45,6 @@ export function compileBench (root: string): (source: string) => string {
  */
 export function compileRelay (root: string): string {
   const outRoot = join(root, 'bench', 'out', '.relay')
-  rmSync(outRoot, { recursive: true, force: true })
-  for (const file of [...tsFiles(join(root, 'cloud-relay', 'src')), ...tsFiles(join(root, 'edge', 'src', 'core'))]) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false, esModuleInterop: true }
-    })
-    const dest = join(outRoot, relative(root, file)).replace(/\.ts$/, '.js')
-    mkdirSync(dirname(dest), { recursive: true })
-    writeFileSync(dest, outputText)
-  }
+  transpileInto(root, outRoot, [...tsFiles(join(root, 'cloud-relay', 'src')), ...tsFiles(join(root, 'edge', 'src', 'core'))])
   return join(outRoot, 'cloud-relay', 'src', 'cli.js')
 }

@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { createInterface } from 'node:readline'
 import { ROOT } from './server.js'
 
 export interface RelayProc {
@@ -42,16 +43,9 @@ export async function startRelayProc (entry: string, env: Record<string, string>
   const r: RelayProc = { proc, pid: proc.pid!, port, url: `http://127.0.0.1:${port}`, problems: [], problemCount: 0, exited }
   let stderr = ''
   proc.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); if (stderr.length > 20_000) stderr = stderr.slice(-20_000) })
-  let buf = ''
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8')
-    let nl
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl)
-      buf = buf.slice(nl + 1)
-      r.problemCount++ // at level warn every line it writes is a warning or an error
-      if (r.problems.length < 5) r.problems.push(line.slice(0, 400))
-    }
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    r.problemCount++ // at level warn every line it writes is a warning or an error
+    if (r.problems.length < 5) r.problems.push(line.slice(0, 400))
   })
   const deadline = performance.now() + (o.timeoutMs ?? 30_000)
   for (;;) {

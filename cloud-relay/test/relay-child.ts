@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -28,18 +29,11 @@ export function startRelayChild (env: Record<string, string>, timeoutMs = 20_000
   const output = (): string => `${lines.join('\n')}\n${stderr}`
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`relay did not start in ${timeoutMs} ms: ${stderr}`)) }, timeoutMs)
-    let buf = ''
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      buf += chunk.toString()
-      let nl
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl)
-        buf = buf.slice(nl + 1)
-        lines.push(line)
-        if (line.includes('cloud relay listening')) {
-          clearTimeout(timer)
-          resolve({ proc, port: (JSON.parse(line) as { port: number }).port, exited, output })
-        }
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      lines.push(line)
+      if (line.includes('cloud relay listening')) {
+        clearTimeout(timer)
+        resolve({ proc, port: (JSON.parse(line) as { port: number }).port, exited, output })
       }
     })
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited (${String(code)}) before listening: ${stderr}`)) })

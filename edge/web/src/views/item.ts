@@ -2,12 +2,11 @@
 // with why, a chart of the score and the stock over the last days, and the ledger timeline (every
 // movement with its time, quantity and reason).
 
-import { getOptional, get } from '../api.js'
+import { get, getOptional } from '../api.js'
 import { timeChart } from '../chart.js'
-import { h, num, replace, when } from '../dom.js'
+import { h, num, replace, scoreBar, when } from '../dom.js'
 import type { Ctx, View } from '../view.js'
 import { scorerBadge, whyList, type RiskRow } from './risk.js'
-import { scoreBar } from '../dom.js'
 
 interface ItemDetail {
   item: { sku: string, description: string, category: string | null, casePack: number }
