@@ -81,6 +81,7 @@ export const Errors = {
   TASK_UNKNOWN: spec('EDGE_ERR_TASK_UNKNOWN', 404, 'unknown task'),
   TASK_CONFLICT: spec('EDGE_ERR_TASK_CONFLICT', 409, 'the task was changed by someone else'),
   TASK_STATE: spec('EDGE_ERR_TASK_STATE', 409, 'the action is not allowed in the task\'s state'),
+  TASK_KIND: spec('EDGE_ERR_TASK_KIND', 422, 'the action does not apply to this kind of task'),
 
   // receiving: advance shipping notices and their review
   ASN_UNKNOWN: spec('EDGE_ERR_ASN_UNKNOWN', 404, 'unknown advance shipping notice'),

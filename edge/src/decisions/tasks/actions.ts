@@ -11,8 +11,10 @@ import type { Log } from '../../core/log.js'
 import type { Ingest } from '../../ingest/pipeline.js'
 import type { Associate } from '../../store/associates.js'
 import { COMPLETERS } from './completers/index.js'
+import { badQuantity } from './completers/quantities.js'
 import type { TaskChangeKind } from './changes.js'
 import type { CompleteResult, Completion, CompletionReads } from './completers/types.js'
+import { panelDecider } from './review-decision.js'
 import type { TaskStore } from './task-store.js'
 import type { Task, TaskAction } from './types.js'
 
@@ -77,7 +79,15 @@ export class TaskActions {
   constructor (private readonly o: TaskActionsOptions) {}
 
   apply (associate: Associate, deviceId: string, actions: ActionInput[]): Promise<ActionResult[]> {
-    const run = this.chain.then(() => this.applyNow(associate, deviceId, actions))
+    return this.exclusive(() => this.applyNow(associate, deviceId, actions))
+  }
+
+  /**
+   * Runs `fn` on the queue the batches run on: no handheld action is applied while it runs (a
+   * manager deciding a review on the panel completes it wholly before or after a handheld's batch).
+   */
+  exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn)
     this.chain = run.catch(() => {})
     return run
   }
@@ -141,11 +151,8 @@ export class TaskActions {
 
   private async complete (task: Task, associate: Associate, deviceId: string, a: ActionInput, atMs: number): Promise<Outcome> {
     const r = a.result ?? {}
-    for (const [k, v] of Object.entries({ moved: r.moved, found: r.found, laborMin: r.laborMin, ...Object.fromEntries((r.counts ?? []).map((c, i) => [`counts[${i}].qty`, c.qty])) })) {
-      if (v !== undefined && (!Number.isFinite(v) || v < 0 || v > this.o.maxQty)) {
-        throw refuse('rejected', new EdgeError(Errors.BAD_QTY, `result.${k} = ${v} is negative or over the limit of ${this.o.maxQty}`))
-      }
-    }
+    const bad = badQuantity(r, this.o.maxQty)
+    if (bad !== null) throw refuse('rejected', bad)
     const completer = COMPLETERS[task.kind]
     if (!completer) throw refuse('rejected', new EdgeError(Errors.TASK_STATE, `a ${task.kind} task cannot be completed from a handheld`, { kind: task.kind }))
     const at = new Date(atMs).toISOString()
@@ -217,6 +224,10 @@ function checkAllowed (t: Task, who: string, action: TaskAction): void {
     throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} was cancelled: ${t.cancelReason ?? 'no reason given'}`, { state: t.state, at: t.updatedAt, reason: t.cancelReason }))
   }
   if (t.state === 'done') {
+    const manager = panelDecider(t)
+    if (manager !== null) {
+      throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} was already decided by ${manager} on the panel at ${t.doneAt}`, { state: t.state, by: manager, via: 'panel', at: t.doneAt }))
+    }
     const by = t.assignee === who ? 'you' : t.assignee
     throw refuse('conflict', new EdgeError(Errors.TASK_CONFLICT, `task ${t.id} was already completed by ${by} at ${t.doneAt}`, { state: t.state, by: t.assignee, at: t.doneAt }))
   }

@@ -1,6 +1,6 @@
-// The task service the composition root builds: the task store, the handheld actions, the offer to
-// an associate, and the stale-claim sweep on the server's scheduler (so it runs on the simulated
-// clock too).
+// The task service the composition root builds: the task store, the handheld actions, a manager's
+// review decision, the offer to an associate, and the stale-claim sweep on the server's scheduler
+// (so it runs on the simulated clock too).
 
 import type { Clock } from '../../core/clock.js'
 import type { EdgeConfig } from '../../core/config.js'
@@ -12,6 +12,7 @@ import type { Database } from '../../store/db.js'
 import { TaskActions } from './actions.js'
 import type { CompletionReads } from './completers/types.js'
 import { offerFor } from './offer.js'
+import { decideReview, type ReviewDecision } from './review-decision.js'
 import { TaskStore } from './task-store.js'
 import type { Task } from './types.js'
 
@@ -54,6 +55,12 @@ export class TaskService {
     const ids = this.store.releaseStale(this.o.config.taskClaimStaleMin)
     if (ids.length) this.o.log.info({ tasks: ids, staleMin: this.o.config.taskClaimStaleMin }, 'stale task claims returned to the pool')
     return ids
+  }
+
+  /** A manager decides a receiving review on the panel (review-decision.ts), on the handheld actions' queue. */
+  decideReview (d: ReviewDecision): Promise<Task> {
+    const o = this.o
+    return this.actions.exclusive(() => decideReview({ db: o.db, tasks: this.store, ingest: o.ingest, clock: o.clock, maxQty: o.config.maxQty, reads: o.reads }, d))
   }
 
   offeredTo (a: Associate, limit: number): { tasks: Task[], mine: Task[] } {

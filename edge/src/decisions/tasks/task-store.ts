@@ -196,8 +196,8 @@ export class TaskStore {
     return ids
   }
 
-  /** One row of the audit log about a task (in the caller's transaction). */
-  audit (actor: string, action: string, taskId: number, detail: Record<string, unknown>): void {
-    this.auditLog.append({ kind: action, actor, subject: `task:${taskId}`, inputs: detail })
+  /** One row of the audit log about a task (in the caller's transaction), with the manager's reason when there is one. */
+  audit (actor: string, action: string, taskId: number, detail: Record<string, unknown>, reason?: string): void {
+    this.auditLog.append({ kind: action, actor, subject: `task:${taskId}`, inputs: detail, reason: reason ?? null })
   }
 }

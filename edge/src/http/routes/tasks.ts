@@ -1,10 +1,12 @@
 // Tasks over HTTP. Handhelds (device Basic auth + x-associate-token, see handheld-auth.ts): the
-// associate's ranked list and a batch of (offline) actions answered per action. Operators (admin):
-// list tasks, create one by hand, cancel one.
+// associate's ranked list and a batch of (offline) actions answered per action. Operators (admin,
+// managers): list tasks, create one by hand, cancel or reassign one, decide a receiving review.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import type { ActionInput } from '../../decisions/tasks/actions.js'
+import { REVIEW_DECISIONS } from '../../decisions/tasks/completers/review.js'
+import type { ReviewDecision } from '../../decisions/tasks/review-decision.js'
 import { LIVE_UNIQUE_KINDS, TASK_ACTIONS, TASK_KINDS, TASK_STATES, type TaskDraft, type TaskKind, type TaskState } from '../../decisions/tasks/types.js'
 import { adminGuard } from '../auth.js'
 import type { AppDeps } from '../deps.js'
@@ -269,5 +271,38 @@ export async function taskRoutes (app: FastifyInstance, deps: AppDeps): Promise<
     const task = deps.tasks.store.reassign(id, to)
     deps.tasks.store.audit(actorOf(req), 'task.reassign', id, { from: before.assignee, to, reason })
     return { task }
+  })
+
+  app.post('/api/v1/tasks/:id/review', {
+    config: { access: 'manager' },
+    onRequest: [admin, async () => { if (deps.draining()) throw new EdgeError(Errors.UNAVAILABLE, 'the server is shutting down; retry shortly') }],
+    schema: {
+      tags: ['tasks'],
+      summary: 'Decide a receiving review on the panel (manager): accept the receipt as scanned, or recount with the counts; with the reason',
+      description: 'Completes the review as a handheld would: a recount\'s counts are posted as cycle counts (the record corrected, the ERP told of the adjustment), the discrepancy is resolved with the decision, and the audit log names who decided and why. A review an associate holds may still be decided; their handheld\'s later completion gets a conflict naming the manager. ' +
+        '404 EDGE_ERR_TASK_UNKNOWN; 422 EDGE_ERR_TASK_KIND (not a review); 409 EDGE_ERR_TASK_STATE (done or cancelled already), EDGE_ERR_TASK_CONFLICT (changed since `version` was read); 422 EDGE_ERR_REVIEW_DECISION (a recount without counts, an accept with counts), EDGE_ERR_BAD_QTY, EDGE_ERR_UNKNOWN_LOCATION, EDGE_ERR_BAD_EVENT (a location counted twice); 403 EDGE_ERR_ROLE_FORBIDDEN for a viewer.',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['decision', 'reason'],
+        properties: {
+          decision: { type: 'string', enum: [...REVIEW_DECISIONS], description: 'accept: the receipt stands as scanned; recount: post the counts' },
+          counts: {
+            type: 'array',
+            maxItems: 20,
+            description: 'a recount: units counted at each location',
+            items: { type: 'object', additionalProperties: false, required: ['location', 'qty'], properties: { location: { type: 'string', minLength: 1, maxLength: 64 }, qty: { type: 'integer', minimum: 0 } } }
+          },
+          reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'why (required; kept on the task and in the audit log)' },
+          version: { type: 'integer', minimum: 1, description: 'the version read: a task changed since answers 409 EDGE_ERR_TASK_CONFLICT' }
+        }
+      },
+      response: { 200: { type: 'object', properties: { task: taskSchema } }, ...errorResponses }
+    }
+  }, async (req) => {
+    const { id } = req.params as { id: number }
+    const body = req.body as Omit<ReviewDecision, 'taskId' | 'by'>
+    return { task: await deps.tasks.decideReview({ ...body, taskId: id, by: actorOf(req) }) }
   })
 }

@@ -29,9 +29,12 @@ export interface CompleteResult {
 export interface CompletionInput {
   task: Task
   result: CompleteResult
-  associateId: string
-  /** The handheld the associate used. */
-  deviceId: string
+  /** Who did it; null when a manager decided on the panel (`decidedBy`). */
+  associateId: string | null
+  /** The handheld the associate used; null on the panel. */
+  deviceId: string | null
+  /** A manager deciding on the panel instead of an associate (a review): their user name. */
+  decidedBy?: string
   /** Event time, ISO 8601: when the associate completed it. */
   at: string
   ingest: Ingest
