@@ -1,7 +1,23 @@
-// Modal forms on the native <dialog>: focus moves into it, Esc closes it, and the first field has
-// the focus. Resolves with the form's fields, or null when cancelled.
+// Modal forms on the native <dialog>: focus moves into it (the first field), Esc closes it, and
+// the focus goes back to the control that opened it (the same control redrawn, when a live update
+// replaced it meanwhile). Resolves with the form's fields, or null when cancelled.
 
 import { h, type Child } from './dom.js'
+import { findByKey, focusKey } from './focus.js'
+
+/** Shows `dialog` as a modal; the returned function closes and removes it and puts the focus back where it was. */
+function openModal (dialog: HTMLDialogElement): () => void {
+  const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null
+  const key = opener === null ? null : focusKey(opener)
+  document.body.append(dialog)
+  dialog.showModal()
+  return () => {
+    dialog.close()
+    dialog.remove()
+    const back = opener?.isConnected === true ? opener : findByKey(key)
+    back?.focus()
+  }
+}
 
 export interface Field { name: string, label: string, type?: 'text' | 'number' | 'textarea' | 'select', required?: boolean, value?: string, options?: Array<{ value: string, label: string }>, min?: number, step?: number, hint?: string }
 
@@ -18,7 +34,8 @@ export function formDialog (title: string, intro: Child, fields: Field[], submit
       return h('label.field', { for: id }, h('span', {}, f.label), control, f.hint !== undefined ? h('small', {}, f.hint) : null)
     })
     const dialog = h('dialog.modal', { 'aria-labelledby': 'dlg-title' }) as HTMLDialogElement
-    const close = (v: Record<string, string> | null): void => { dialog.close(); dialog.remove(); resolve(v) }
+    let shut = (): void => {}
+    const close = (v: Record<string, string> | null): void => { shut(); resolve(v) }
     const form = h('form', {
       method: 'dialog',
       onsubmit: (e: Event) => {
@@ -35,8 +52,7 @@ export function formDialog (title: string, intro: Child, fields: Field[], submit
       h(`button.${tone}`, { type: 'submit' }, submitLabel)))
     dialog.append(form)
     dialog.addEventListener('cancel', (e) => { e.preventDefault(); close(null) })
-    document.body.append(dialog)
-    dialog.showModal()
+    shut = openModal(dialog)
     ;(dialog.querySelector('input, textarea, select') as HTMLElement | null)?.focus()
   })
 }
@@ -45,7 +61,8 @@ export function formDialog (title: string, intro: Child, fields: Field[], submit
 export function secretDialog (title: string, lines: Child[], secret: string): Promise<void> {
   return new Promise((resolve) => {
     const dialog = h('dialog.modal', { 'aria-labelledby': 'dlg-title' }) as HTMLDialogElement
-    const done = (): void => { dialog.close(); dialog.remove(); resolve() }
+    let shut = (): void => {}
+    const done = (): void => { shut(); resolve() }
     dialog.append(h('div', {},
       h('h2', { id: 'dlg-title' }, title),
       h('div.intro', {}, lines),
@@ -54,7 +71,6 @@ export function secretDialog (title: string, lines: Child[], secret: string): Pr
         h('button.ghost', { type: 'button', onclick: () => { void navigator.clipboard?.writeText(secret) } }, 'Copy'),
         h('button.primary', { type: 'button', onclick: done }, 'I have saved it'))))
     dialog.addEventListener('cancel', (e) => { e.preventDefault(); done() })
-    document.body.append(dialog)
-    dialog.showModal()
+    shut = openModal(dialog)
   })
 }

@@ -4,6 +4,7 @@
 
 import { del, get, whenSignedOut } from './api.js'
 import { h, replace, setServerNow } from './dom.js'
+import { keepFocus } from './focus.js'
 import { Live } from './live.js'
 import { signInForm } from './signin.js'
 import type { Ctx, Session, View } from './view.js'
@@ -29,6 +30,7 @@ const live = new Live()
 let current: View | null = null
 let session: Session | null = null
 let pending: ReturnType<typeof setTimeout> | undefined
+let stopFocus: (() => void) | null = null
 
 function toast (message: string, tone: 'ok' | 'bad' = 'ok'): void {
   const t = h(`div.toast.${tone}`, { role: 'status' }, message)
@@ -85,6 +87,10 @@ async function show (): Promise<void> {
 function signedIn (s: Session): void {
   session = s
   frame = shell(s)
+  stopFocus?.()
+  stopFocus = keepFocus(frame.main)
+  // The sign-in form that had the focus is gone: the keyboard starts in the content.
+  frame.main.focus({ preventScroll: true })
   live.start()
   void show()
 }
@@ -94,6 +100,8 @@ function signedOut (): void {
   frame = null
   current?.dispose?.()
   current = null
+  stopFocus?.()
+  stopFocus = null
   live.stop()
   replace(root, signInForm(signedIn))
 }
@@ -107,6 +115,12 @@ live.on((topic) => {
 })
 
 window.addEventListener('hashchange', () => { void show() })
+// The skip link moves the focus to the page's content; followed as a link it would change the hash
+// (#main), which routes to the overview.
+document.querySelector('a.skip')?.addEventListener('click', (e) => {
+  e.preventDefault()
+  document.getElementById('main')?.focus()
+})
 whenSignedOut(() => { if (session !== null) { toast('Your session ended: sign in again.', 'bad'); signedOut() } })
 
 get<{ session: Session }>('/api/v1/session').then((r) => signedIn(r.session), () => signedOut())

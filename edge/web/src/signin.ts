@@ -31,5 +31,5 @@ export function signInForm (onSignedIn: (s: Session) => void): HTMLElement {
   h('label.field', { for: 'password' }, h('span', {}, 'Password'), pass),
   error,
   button)
-  return h('main.center', { id: 'main' }, form)
+  return h('main.center', { id: 'main', tabindex: -1 }, form)
 }

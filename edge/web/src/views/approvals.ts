@@ -1,6 +1,8 @@
 // Approvals: order proposals waiting for a manager, each with its reasoning (forecast, safety
 // stock, on hand, pipeline) and static min-max beside it; approve, modify (whole cases, a reason)
-// or reject (a reason). A decided proposal leaves the queue at once, here and on every other panel.
+// or reject (a reason). Below them the receiving adjustments waiting for review: accept as received
+// or recount (counts per place, a reason). A decided one leaves the list at once, here and on every
+// other panel.
 
 import { get, post } from '../api.js'
 import { formDialog } from '../dialog.js'
@@ -91,22 +93,77 @@ function proposalCard (p: Proposal, ctx: Ctx, refresh: () => Promise<void>): HTM
         : h('span.muted', {}, 'a manager decides')))
 }
 
-interface ReviewTask { id: number, sku: string, location: string, state: string, assignee: string | null, createdAt: string, why: { asn?: string, supplier?: string, expected?: number, received?: number, text?: string } }
+interface ReviewTask {
+  id: number
+  sku: string
+  location: string
+  state: string
+  assignee: string | null
+  version: number
+  createdAt: string
+  why: { asn?: string, supplier?: string | null, kind?: string, expected?: number, received?: number, text?: string }
+}
 
-/** Receiving discrepancies waiting for their review (decided on a handheld: accept, or recount). */
-function reviewsCard (reviews: ReviewTask[]): HTMLElement {
+/** What a review is about, in a sentence. */
+function reviewText (t: ReviewTask): string {
+  const from = t.why.supplier ? ` from ${t.why.supplier}` : ''
+  return `${t.sku} on ASN ${t.why.asn ?? '–'}${from}: expected ${num(t.why.expected ?? null)}, received ${num(t.why.received ?? null)} at ${t.location}.`
+}
+
+/** Where a recount counts: the review's location first, then the receiving and backroom places that hold the item (at most 6). */
+async function recountPlaces (t: ReviewTask): Promise<Array<{ location: string, onHand: number }>> {
+  const item = await get<{ positions: Array<{ location: string, kind: string | null, onHand: number }> }>(`/api/v1/items/${encodeURIComponent(t.sku)}`).catch(() => ({ positions: [] }))
+  const here = item.positions.find((p) => p.location === t.location)
+  const others = item.positions.filter((p) => p.location !== t.location && p.onHand > 0 && (p.kind === 'receiving' || p.kind === 'backroom'))
+  return [{ location: t.location, onHand: here?.onHand ?? 0 }, ...others.slice(0, 5).map((p) => ({ location: p.location, onHand: p.onHand }))]
+}
+
+async function decideReview (t: ReviewTask, decision: 'accept' | 'recount', ctx: Ctx, refresh: () => Promise<void>): Promise<void> {
+  const held = t.assignee !== null ? ` ${t.assignee} holds it on a handheld: your decision stands instead of theirs.` : ''
+  const reason = { name: 'reason', label: 'Reason', type: 'textarea' as const, required: true }
+  let body: Record<string, unknown>
+  if (decision === 'accept') {
+    const v = await formDialog(`Accept ${t.sku} as received`, [reviewText(t), ' The receipt stands as scanned; the ERP already has the discrepancy.', held], [reason], 'Accept as received')
+    if (v === null) return
+    body = { decision, reason: v.reason, version: t.version }
+  } else {
+    const places = await recountPlaces(t)
+    const v = await formDialog(`Recount ${t.sku}`, [reviewText(t), ' The counts correct the record and the ERP gets the adjustment. Leave a place empty if it was not counted.', held], [
+      ...places.map((p, i) => ({ name: `count:${p.location}`, label: `Counted at ${p.location}`, type: 'number' as const, required: i === 0, min: 0, step: 1, hint: `on record: ${num(p.onHand)}` })),
+      reason
+    ], 'Post the recount')
+    if (v === null) return
+    const counts = places.filter((p) => (v[`count:${p.location}`] ?? '') !== '').map((p) => ({ location: p.location, qty: Number(v[`count:${p.location}`]) }))
+    body = { decision, counts, reason: v.reason, version: t.version }
+  }
+  try {
+    await post(`/api/v1/tasks/${t.id}/review`, body)
+    ctx.toast(`${t.sku}: ${decision === 'accept' ? 'accepted as received' : 'recount posted'}`)
+  } catch (e) { ctx.toast((e as Error).message, 'bad') }
+  await refresh()
+}
+
+/** Receiving discrepancies waiting for their review: a manager decides here, or an associate on a handheld. */
+function reviewsCard (reviews: ReviewTask[], ctx: Ctx, refresh: () => Promise<void>): HTMLElement {
+  const manager = isManager(ctx)
   return h('section.card', { 'aria-labelledby': 'reviews-h', 'data-testid': 'reviews' },
     h('h2', { id: 'reviews-h' }, 'Receiving adjustments waiting for review'),
-    h('p.muted', {}, 'An associate decides each on a handheld: accept the receipt as scanned, or recount; the ERP already has the discrepancy.'),
+    h('p.muted', {}, 'Accept a receipt as scanned, or recount it: the counts correct the record and the ERP gets the adjustment (it already has the discrepancy). ',
+      manager ? 'Decide here, or leave it to an associate on a handheld.' : 'A manager decides here, or an associate on a handheld.'),
     h('div.scroll', {}, h('table.data.compact', {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', {}, 'ASN'), h('th', {}, 'Expected'), h('th', {}, 'Received'), h('th', {}, 'Waiting'), h('th', {}, 'With'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', {}, 'ASN'), h('th', {}, 'Expected'), h('th', {}, 'Received'), h('th', {}, 'Waiting'), h('th', {}, 'Held by'), manager ? h('th', {}, h('span.sr-only', {}, 'Decide')) : null)),
       h('tbody', {}, ...reviews.map((t) => h('tr', { 'data-task-id': t.id },
         h('td', {}, h('strong', {}, t.sku), h('div.muted', {}, t.why.text ?? t.location)),
-        h('td', {}, t.why.asn ?? '–', t.why.supplier !== undefined ? h('div.muted', {}, t.why.supplier) : null),
-        h('td', {}, num(t.why.expected ?? null)),
-        h('td', {}, num(t.why.received ?? null)),
+        h('td', {}, t.why.asn ?? '–', t.why.supplier ? h('div.muted', {}, t.why.supplier) : null),
+        h('td.num', {}, num(t.why.expected ?? null)),
+        h('td.num', {}, num(t.why.received ?? null)),
         h('td', {}, age(t.createdAt)),
-        h('td', {}, t.assignee ?? 'anyone')))))))
+        h('td', {}, t.assignee ?? h('span.muted', {}, 'nobody')),
+        manager
+          ? h('td.row-actions', {},
+            h('button.small', { type: 'button', 'aria-label': `Accept ${t.sku} as received`, onclick: () => { void decideReview(t, 'accept', ctx, refresh) } }, 'Accept as received'),
+            h('button.small', { type: 'button', 'aria-label': `Recount ${t.sku}`, onclick: () => { void decideReview(t, 'recount', ctx, refresh) } }, 'Recount'))
+          : null))))))
 }
 
 export function approvalsView (ctx: Ctx): View {
@@ -115,15 +172,15 @@ export function approvalsView (ctx: Ctx): View {
   const reviews = h('div')
   const el = h('section', {}, summary, list, reviews)
   const refresh = async (): Promise<void> => {
-    const [r, open, claimed] = await Promise.all([
+    const reviewsIn = (state: string): Promise<ReviewTask[]> => get<{ tasks: ReviewTask[] }>(`/api/v1/tasks?kind=review&state=${state}&limit=200`).then((x) => x.tasks)
+    const [r, open, claimed, started] = await Promise.all([
       get<{ proposals: Proposal[] }>('/api/v1/order-proposals?state=pending&limit=200'),
-      get<{ tasks: ReviewTask[] }>('/api/v1/tasks?kind=review&state=open&limit=200'),
-      get<{ tasks: ReviewTask[] }>('/api/v1/tasks?kind=review&state=claimed&limit=200')
+      reviewsIn('open'), reviewsIn('claimed'), reviewsIn('started')
     ])
     replace(summary, r.proposals.length === 0 ? 'No order proposal waits for a decision.' : `${r.proposals.length} order proposals wait for a manager. The rest were within the policy and approved automatically.`)
     replace(list, ...r.proposals.map((p) => proposalCard(p, ctx, refresh)))
-    const waiting = [...open.tasks, ...claimed.tasks]
-    replace(reviews, waiting.length === 0 ? null : reviewsCard(waiting))
+    const waiting = [...open, ...claimed, ...started]
+    replace(reviews, waiting.length === 0 ? null : reviewsCard(waiting, ctx, refresh))
   }
   return { title: 'Approvals', el, topics: ['proposals', 'tasks'], refresh }
 }

@@ -54,7 +54,8 @@ export function devicesView (ctx: Ctx): View {
     const rows: HTMLElement[] = []
     for (const d of r.devices) {
       const detail = h('td', { colspan: 6 })
-      const toggle = h('button.small.ghost', { type: 'button', 'aria-expanded': String(open.has(d.id)), onclick: () => { if (open.has(d.id)) open.delete(d.id); else open.add(d.id); void refresh() } }, open.has(d.id) ? 'Hide' : 'Show')
+      // The label stays put while Show/Hide flips, so the redrawn toggle keeps the keyboard's focus (focus.ts).
+      const toggle = h('button.small.ghost', { type: 'button', 'aria-label': `Dead letters of ${d.id}`, 'aria-expanded': String(open.has(d.id)), onclick: () => { if (open.has(d.id)) open.delete(d.id); else open.add(d.id); void refresh() } }, open.has(d.id) ? 'Hide' : 'Show')
       rows.push(h('tr', { 'data-device-id': d.id },
         h('td', {}, h('strong', {}, d.id), d.name !== null ? h('div.muted', {}, d.name) : null),
         h('td', {}, d.profileId),

@@ -20,6 +20,8 @@ interface Overview {
   alerts: Array<{ level: 'error' | 'warn' | 'info', code: string, message: string, since: string | null }>
 }
 
+const plural = (n: number, what: string): string => `${num(n)} ${what}${n === 1 ? '' : 's'}`
+
 function tile (href: string, label: string, value: string, note: string, tone: '' | 'ok' | 'warn' | 'bad' = ''): HTMLElement {
   return h(`a.tile${tone === '' ? '' : '.' + tone}`, { href, 'data-tile': label }, h('span.label', {}, label), h('span.value', {}, value), h('span.muted', {}, note))
 }
@@ -35,7 +37,7 @@ export function overviewView (ctx: Ctx): View {
       tile('#/risk', 'On-shelf availability', pct(o.availability.onShelf, 1), o.availability.shelves === 0 ? 'no scores yet' : `${num(o.availability.empty)} of ${num(o.availability.shelves)} shelves empty`, o.availability.onShelf === null ? '' : o.availability.onShelf < 0.95 ? 'warn' : 'ok'),
       tile('#/risk', 'At risk now', num(o.atRisk.count), `score ≥ ${pct(o.atRisk.threshold)} within ${o.atRisk.horizonH} h`, o.atRisk.count > 0 ? 'warn' : 'ok'),
       tile('#/tasks', 'Open tasks', num(o.tasks.total), `${Object.values(o.tasks.byKind).reduce((s, k) => s + (k.age['>4h'] ?? 0), 0)} older than 4 h`),
-      tile('#/approvals', 'Approvals waiting', num(o.approvals.orderProposals), `${o.approvals.receivingReviews} receiving reviews, ${o.approvals.counts} counts`, o.approvals.orderProposals > 0 ? 'warn' : ''),
+      tile('#/approvals', 'Approvals waiting', num(o.approvals.orderProposals), `${plural(o.approvals.receivingReviews, 'receiving review')}, ${plural(o.approvals.counts, 'count')}`, o.approvals.orderProposals > 0 ? 'warn' : ''),
       tile('#/devices', 'Devices offline', num(o.devices.offline), `${o.devices.online} of ${o.devices.registered} online`, o.devices.offline > 0 ? 'bad' : 'ok'),
       tile('#/model', 'Headquarters link', o.link.relay ? o.link.sender.state : 'off', o.link.relay ? `${num(o.link.total)} waiting, oldest ${o.link.oldestUnsentAgeS === null ? '–' : seconds(o.link.oldestUnsentAgeS)}` : 'no relay configured', linkTone))
     const alerts = h('section.card', { 'aria-labelledby': 'alerts-h', 'data-testid': 'alerts' }, h('h2', { id: 'alerts-h' }, 'Alerts'),

@@ -23,6 +23,8 @@ export interface Task {
   startedAt: string | null
   doneAt: string | null
   cancelReason: string | null
+  /** A done task's result; decidedBy: the manager who decided a review on the panel. */
+  result: { decidedBy?: string } | null
   createdAt: string
   updatedAt: string
 }
@@ -43,7 +45,9 @@ function card (t: Task, ctx: Ctx, refresh: () => Promise<void>): HTMLElement {
     h('div.muted', {}, t.fromLocation !== null ? `${t.fromLocation} → ${t.location}` : t.location),
     h('footer', {},
       h('span', { title: since ?? '' }, `${t.state === 'done' ? 'done' : t.state} ${age(since)} ago`),
-      t.assignee !== null ? h('span.who', {}, t.assignee) : h('span.muted', {}, 'anyone')),
+      t.assignee !== null
+        ? h('span.who', {}, t.assignee)
+        : typeof t.result?.decidedBy === 'string' ? h('span.who', { title: 'decided on the panel' }, `${t.result.decidedBy} (panel)`) : h('span.muted', {}, 'anyone')),
     actions)
 }
 
