@@ -2,6 +2,11 @@
 // signed in with its session cookie hears a small notice when something changes (a task, scores,
 // devices), bursts arrive as one notice, a quiet stream carries heartbeat comments, and shutting
 // the server down ends open streams instead of waiting for them.
+//
+// One server in sessions mode serves the tests in order (starting one is most of a test's time);
+// each test opens its own streams, and the last of them closes it. Its polls are short: changes
+// every 50 ms, heartbeats every 40 ms. The manager and the viewer sign in once: a sign-in is ~60 ms
+// of scrypt.
 
 import t from 'tap'
 import { Accounts } from '../../src/store/accounts.js'
@@ -14,41 +19,52 @@ type Tap = Parameters<typeof startTestServer>[0]
 const MANAGER = { username: 'maria', password: 'shelf-walk-2026' }
 const VIEWER = { username: 'victor', password: 'backroom-view-7' }
 
-async function server (t: Tap, opts: Parameters<typeof startTestServer>[2] = {}): Promise<TestServer> {
-  const s = await startTestServer(t, { apiAuth: 'sessions' }, opts)
+let s: TestServer
+/** Session cookies of the manager and the viewer, signed in once. */
+let manager: string
+let viewer: string
+
+t.before(async () => {
+  s = await startTestServer(t, { apiAuth: 'sessions' }, { changePollMs: 50, streamHeartbeatMs: 40 })
   const accounts = new Accounts(s.db)
   accounts.upsert({ ...MANAGER, role: 'manager' })
   accounts.upsert({ ...VIEWER, role: 'viewer' })
-  return s
-}
+  manager = await signIn(MANAGER)
+  viewer = await signIn(VIEWER)
+})
 
-async function signIn (s: TestServer, who: { username: string, password: string }): Promise<string> {
+async function signIn (who: { username: string, password: string }): Promise<string> {
   const res = await s.app.inject({ method: 'POST', url: '/api/v1/session', payload: who })
   if (res.statusCode !== 200) throw new Error(`sign-in answered ${res.statusCode}: ${res.body}`)
   return String(res.headers['set-cookie']).split(';')[0]
 }
 
-async function stream (t: Tap, s: TestServer, cookie: string): Promise<SseStream> {
-  const st = await openStream(s.url('/api/v1/stream'), { cookie })
+/** A stream opened with these headers, once the server said it is connected. */
+async function stream (t: Tap, headers: Record<string, string>): Promise<SseStream> {
+  const st = await openStream(s.url('/api/v1/stream'), headers)
   t.teardown(() => st.close())
+  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
   return st
 }
 
 const notices = (st: SseStream, topic: string): Array<{ topic: string, count: number, items: Array<Record<string, unknown>> }> =>
   st.events.filter((e) => e.event === topic).map((e) => JSON.parse(e.data))
 
+/** `p`, or `fallback` once `ms` passed; the timer goes with it (a live timer would hold the process open that long). */
+async function within<T> (p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([p, new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms) })]).finally(() => clearTimeout(timer))
+}
+
 t.test('a viewer\'s stream hears of a task a manager creates through the API; without a cookie 401', async (t) => {
-  const s = await server(t)
   const anonymous = await openStream(s.url('/api/v1/stream'))
   t.equal(anonymous.status, 401, 'no session cookie, no stream')
   anonymous.close()
 
-  const st = await stream(t, s, await signIn(s, VIEWER))
+  const st = await stream(t, { cookie: viewer })
   t.equal(st.status, 200)
   t.match(st.headers['content-type'], /^text\/event-stream/)
-  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
 
-  const manager = await signIn(s, MANAGER)
   const made = await s.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: { cookie: manager }, payload: { kind: 'count', sku: 'FOODS_1_001', location: 'A01-1' } })
   t.equal(made.statusCode, 201)
   const id = made.json().task.id as number
@@ -65,9 +81,7 @@ t.test('a viewer\'s stream hears of a task a manager creates through the API; wi
 })
 
 t.test('a burst of task changes is one notice; a full scoring pass is one risk notice', async (t) => {
-  const s = await server(t)
-  const st = await stream(t, s, await signIn(s, VIEWER))
-  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
+  const st = await stream(t, { cookie: viewer })
   for (const location of ['A01-1', 'A01-2', 'COOL-1']) {
     for (const sku of ['FOODS_1_001', 'FOODS_1_002']) s.tasks.store.create({ kind: 'review', sku, location })
   }
@@ -86,12 +100,9 @@ t.test('a burst of task changes is one notice; a full scoring pass is one risk n
 })
 
 t.test('devices: a registration over the API and a device going online reach the stream', async (t) => {
-  const s = await server(t, { changePollMs: 50 })
-  const cookie = await signIn(s, MANAGER)
-  const st = await stream(t, s, cookie)
-  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
-  await new Promise((resolve) => setTimeout(resolve, 150)) // the poll's first look records the fingerprints
-  const reg = await s.app.inject({ method: 'POST', url: '/api/v1/devices', headers: { cookie }, payload: { id: 'hh-9', profileId: 'handheld-scanner-app' } })
+  const st = await stream(t, { cookie: manager })
+  await delay(150) // the poll's first look records the fingerprints
+  const reg = await s.app.inject({ method: 'POST', url: '/api/v1/devices', headers: { cookie: manager }, payload: { id: 'hh-9', profileId: 'handheld-scanner-app' } })
   t.equal(reg.statusCode, 201)
   await waitFor(() => notices(st, 'devices').some((n) => n.items.some((i) => i.change === 'registry')), 5000, 'a devices notice for the registration')
   t.notOk(notices(st, 'devices').some((n) => n.items.some((i) => i.deviceId === 'hh-9')), 'not online before it sends anything')
@@ -102,10 +113,8 @@ t.test('devices: a registration over the API and a device going online reach the
 })
 
 t.test('outbox: rows written for headquarters change the outbox fingerprint, and the stream hears of it', async (t) => {
-  const s = await server(t, { changePollMs: 50 })
-  const st = await stream(t, s, await signIn(s, VIEWER))
-  await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
-  await new Promise((resolve) => setTimeout(resolve, 150)) // the poll's first look records the fingerprints
+  const st = await stream(t, { cookie: viewer })
+  await delay(150) // the poll's first look records the fingerprints
   t.equal(notices(st, 'outbox').length, 0, 'nothing changed yet')
   const secret = s.addDevice('hh-1', 'handheld-scanner-app')
   const res = await s.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: 'Basic ' + Buffer.from(`hh-1:${secret}`).toString('base64') }, payload: { events: [{ id: 'c1', type: 'cycle_count', sku: 'FOODS_1_001', location: 'A01-1', qty: 4, occurredAt: new Date().toISOString() }] } })
@@ -116,37 +125,34 @@ t.test('outbox: rows written for headquarters change the outbox fingerprint, and
 })
 
 t.test('a quiet stream carries heartbeat comments', async (t) => {
-  const s = await server(t, { streamHeartbeatMs: 40 })
-  const st = await stream(t, s, await signIn(s, VIEWER))
+  const st = await stream(t, { cookie: viewer })
   await waitFor(() => st.comments.filter((c) => c === 'heartbeat').length >= 2, 5000, 'two heartbeats')
   t.pass('heartbeats arrive')
 })
 
 t.test('closing the server ends open streams and does not wait for them', async (t) => {
-  const s = await server(t)
-  const cookie = await signIn(s, VIEWER)
-  const streams = [await openStream(s.url('/api/v1/stream'), { cookie }), await openStream(s.url('/api/v1/stream'), { cookie })]
-  await waitFor(() => streams.every((st) => st.comments.includes('connected')), 5000, 'the streams to open')
+  // The last test on this server: it closes it (the teardown's close is then a no-op).
+  const streams = [await stream(t, { cookie: viewer }), await stream(t, { cookie: viewer })]
   const started = Date.now()
   // A close that waits on the streams never ends: give it a bound so the test fails instead of hanging.
-  const outcome = await Promise.race([s.close().then(() => 'closed'), delay(20_000).then(() => 'still closing')])
+  const outcome = await within(s.close().then(() => 'closed'), 20_000, 'still closing')
   t.equal(outcome, 'closed', `closed in ${Date.now() - started} ms`)
   await Promise.all(streams.map((st) => st.ended))
   t.pass('both streams ended')
 })
 
 t.test('proposals: a run that makes them and a manager\'s decision reach the stream', async (t) => {
-  const s = await orderServer(t) // apiAuth 'open': the LAN is trusted, no cookie needed
-  await setPolicies(s, 'defaults:\n  autoApprove:\n    maxValue: 1\n')
-  const st = await openStream(s.url('/api/v1/stream'))
+  const orders = await orderServer(t) // apiAuth 'open': the LAN is trusted, no cookie needed
+  await setPolicies(orders, 'defaults:\n  autoApprove:\n    maxValue: 1\n')
+  const st = await openStream(orders.url('/api/v1/stream'))
   t.teardown(() => st.close())
   t.equal(st.status, 200)
   await waitFor(() => st.comments.includes('connected'), 5000, 'the stream to open')
-  await runProposals(s)
+  await runProposals(orders)
   await waitFor(() => notices(st, 'proposals').length > 0, 5000, 'a proposals notice')
   t.match(notices(st, 'proposals')[0].items, [{ change: 'made', created: 3 }])
-  const [p] = await proposalsOf(s, 'state=pending')
-  const approved = await s.app.inject({ method: 'POST', url: `/api/v1/order-proposals/${p.id}/approve`, payload: { by: 'mgr-ann', version: p.version } })
+  const [p] = await proposalsOf(orders, 'state=pending')
+  const approved = await orders.app.inject({ method: 'POST', url: `/api/v1/order-proposals/${p.id}/approve`, payload: { by: 'mgr-ann', version: p.version } })
   t.equal(approved.statusCode, 200)
   await waitFor(() => notices(st, 'proposals').length > 1, 5000, 'a second proposals notice')
   t.match(notices(st, 'proposals')[1].items, [{ change: 'decided', id: p.id, sku: p.sku, state: 'approved', by: 'mgr-ann' }])
