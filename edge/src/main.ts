@@ -71,6 +71,8 @@ export interface StartOptions {
   streamHeartbeatMs?: number
   /** Polls for panel changes no source announces, real milliseconds (2,000; tests shorten it). */
   changePollMs?: number
+  /** Checks that each open event stream's session still holds, real milliseconds (30,000; tests shorten it). */
+  streamCheckMs?: number
 }
 
 export interface EdgeServer {
@@ -358,7 +360,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       draining: () => draining,
       changes,
       streamHeartbeatMs: opts.streamHeartbeatMs ?? 15_000,
-      changePollMs: opts.changePollMs
+      changePollMs: opts.changePollMs,
+      streamCheckMs: opts.streamCheckMs
     })
     undo.push(() => app.close())
     await app.listen({ host: config.host, port: config.httpPort })
