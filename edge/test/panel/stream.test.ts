@@ -5,9 +5,10 @@
 // server down ends open streams instead of waiting for them.
 //
 // One server in sessions mode serves the tests in order (starting one is most of a test's time);
-// each test opens its own streams, and the last of them closes it. Its polls are short: changes
-// every 50 ms, heartbeats every 40 ms, session checks every 100 ms. Sessions beyond the two
-// sign-ins are made by the session store itself: every sign-in is ~60 ms of scrypt.
+// each test opens its own streams, and the last of them closes it. Its times are short: changes
+// gathered for 50 ms (250, risk 1,000 in production) and polled every 50 ms, heartbeats every 40
+// ms, session checks every 100 ms. Sessions beyond the two sign-ins are made by the session store
+// itself: every sign-in is ~60 ms of scrypt.
 
 import { createHash } from 'node:crypto'
 import t from 'tap'
@@ -32,7 +33,7 @@ let manager: string
 let viewer: string
 
 t.before(async () => {
-  s = await startTestServer(t, { apiAuth: 'sessions', adminToken: ADMIN }, { changePollMs: 50, streamHeartbeatMs: 40, streamCheckMs: CHECK_MS })
+  s = await startTestServer(t, { apiAuth: 'sessions', adminToken: ADMIN }, { changePollMs: 50, changeWindowMs: 50, streamHeartbeatMs: 40, streamCheckMs: CHECK_MS })
   const accounts = new Accounts(s.db)
   accounts.upsert({ ...MANAGER, role: 'manager' })
   accounts.upsert({ ...VIEWER, role: 'viewer' })
