@@ -66,11 +66,12 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   // One plugin per route group, so what a group adds stays in it: the CSV parser of item imports
   // must not make POST /api/v1/events take CSV.
-  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, sessionRoutes, accountRoutes, timelineRoutes]) {
+  for (const routes of [healthRoutes, clockRoutes, deviceRoutes, itemRoutes, inventoryRoutes, eventRoutes, riskRoutes, modelRoutes, associateRoutes, taskRoutes, lookupRoutes, kpiRoutes, phantomRoutes, asnRoutes, salesRoutes, orderProposalRoutes, forecastRoutes, outboxRoutes, policyRoutes, auditRoutes, timelineRoutes]) {
     await app.register(async (api) => routes(api, deps))
   }
   const panel = panelContext(deps)
-  for (const routes of [overviewRoutes, streamRoutes]) {
+  // Sign-out and account changes end the event streams of the sessions they end: they share the panel's open streams.
+  for (const routes of [overviewRoutes, streamRoutes, sessionRoutes, accountRoutes]) {
     await app.register(async (api) => routes(api, deps, panel))
   }
   if (deps.panelDir !== undefined) await app.register(async (web) => panelRoutes(web, { dir: deps.panelDir! }))

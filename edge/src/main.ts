@@ -71,6 +71,10 @@ export interface StartOptions {
   streamHeartbeatMs?: number
   /** Polls for panel changes no source announces, real milliseconds (2,000; tests shorten it). */
   changePollMs?: number
+  /** Checks that each open event stream's session still holds, real milliseconds (30,000; tests shorten it). */
+  streamCheckMs?: number
+  /** One window for every topic of the panel's change notices, real milliseconds (250, risk 1,000; tests shorten it). */
+  changeWindowMs?: number
 }
 
 export interface EdgeServer {
@@ -316,7 +320,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
     })
     // The panel's live updates: tasks, scores, proposals and presence announce their changes; one
     // risk notice a second at most (the fast tier rescored every batch), the rest within 250 ms.
-    const changes = new ChangeHub({ windowMs: { risk: 1000 } })
+    const changes = new ChangeHub(opts.changeWindowMs === undefined ? { windowMs: { risk: 1000 } } : { defaultWindowMs: opts.changeWindowMs })
     feedChanges(changes, { tasks: tasks.store, risk, orders, presence })
     undo.push(() => changes.close())
     const app = await buildApp({
@@ -358,7 +362,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       draining: () => draining,
       changes,
       streamHeartbeatMs: opts.streamHeartbeatMs ?? 15_000,
-      changePollMs: opts.changePollMs
+      changePollMs: opts.changePollMs,
+      streamCheckMs: opts.streamCheckMs
     })
     undo.push(() => app.close())
     await app.listen({ host: config.host, port: config.httpPort })

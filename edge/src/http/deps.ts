@@ -98,6 +98,8 @@ export interface AppDeps {
   streamHeartbeatMs: number
   /** Milliseconds between polls for changes no source announces (2,000 in production). */
   changePollMs?: number
+  /** Real milliseconds between checks that an open event stream's session still holds (30,000 in production; http/panel/streams.ts). */
+  streamCheckMs?: number
   /** True once shutdown has begun: new writes get 503. */
   draining: () => boolean
 }

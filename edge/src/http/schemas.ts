@@ -85,7 +85,7 @@ export const deviceSchema = {
     status: { type: 'string', enum: ['never_seen', 'online', 'offline', 'revoked'] },
     battery: {
       type: ['object', 'null'],
-      description: 'the battery the device last reported in a heartbeat or status message since the server started (percent), or null',
+      description: 'the battery the device last reported in a heartbeat or status message (percent) and when; kept across restarts; null when it never reported one',
       properties: { pct: { type: 'integer' }, at: { type: 'string', format: 'date-time' } }
     }
   }

@@ -3,7 +3,9 @@
 // registry. The live state is in memory (the API reads it from here); the registry is written once
 // per sweep, through the journal writer thread with the events, so neither a busy scanner nor
 // 2,000 handhelds reconnecting after a power cut cost a disk write each, and no fsync ever runs on
-// the event loop. Sweeps run on the scheduler, so under the simulation clock a device goes offline
+// the event loop. A device's last-seen time and its last battery level go in that same write (one
+// row update per device seen in the sweep, however many heartbeats it sent), so both survive a
+// restart: the battery is read back when presence is built, before any device can speak. Sweeps run on the scheduler, so under the simulation clock a device goes offline
 // when simulated time passes its grace, not real time.
 
 import type { Clock } from '../core/clock.js'
@@ -21,8 +23,10 @@ interface State {
   heartbeatS: number
   /** Changed since the registry was last written. */
   dirty: boolean
-  /** Battery percent the device last reported, and when (server clock ms); kept in memory only: a device reports it with each heartbeat. */
+  /** Battery percent the device last reported, and when (server clock ms); from the registry at start. */
   battery?: { pct: number, atMs: number }
+  /** The battery was reported since the registry was last written. */
+  batteryDirty?: boolean
 }
 
 export interface PresenceOptions {
@@ -46,7 +50,13 @@ export class Presence {
   private readonly listeners: PresenceListener[] = []
   private cancelSweeps: (() => void) | null = null
 
-  constructor (private readonly opts: PresenceOptions) {}
+  constructor (private readonly opts: PresenceOptions) {
+    // Levels from before a restart: the devices page and the battery_low alert have them at once,
+    // not only after each device's next heartbeat. Such a device is offline until it speaks.
+    for (const b of opts.registry.batteries()) {
+      this.state.set(b.id, { lastSeenMs: 0, online: false, heartbeatS: 0, dirty: false, battery: { pct: b.pct, atMs: Date.parse(b.at) } })
+    }
+  }
 
   /** Devices the registry still shows online from before a restart must show themselves again. */
   start (): void {
@@ -80,7 +90,8 @@ export class Presence {
       s.dirty = true
       return
     }
-    this.state.set(deviceId, { lastSeenMs: now, online: true, heartbeatS: this.opts.heartbeatOf(profileId), dirty: true })
+    // Back online: the battery it last reported (before it went offline, or before a restart) stays until it reports another.
+    this.state.set(deviceId, { lastSeenMs: now, online: true, heartbeatS: this.opts.heartbeatOf(profileId), dirty: true, battery: s?.battery, batteryDirty: s?.batteryDirty })
     this.opts.metrics.devicesOnline.inc()
     this.opts.log.info({ deviceId }, 'device online')
     this.tell(deviceId, true, null)
@@ -101,10 +112,12 @@ export class Presence {
   /** A device told its battery level (percent); it also counts as a sign of life. */
   battery (deviceId: string, profileId: string, pct: number): void {
     this.seen(deviceId, profileId)
-    this.state.get(deviceId)!.battery = { pct, atMs: this.opts.clock.now() }
+    const s = this.state.get(deviceId)!
+    s.battery = { pct, atMs: this.opts.clock.now() }
+    s.batteryDirty = true
   }
 
-  /** The battery a device last reported since start, or null. */
+  /** The battery a device last reported (this run or a run before), or null. */
   batteryOf (deviceId: string): { pct: number, at: string } | null {
     const b = this.state.get(deviceId)?.battery
     return b === undefined ? null : { pct: b.pct, at: new Date(b.atMs).toISOString() }
@@ -131,7 +144,9 @@ export class Presence {
     for (const [id, s] of this.state) {
       if (!s.dirty) continue
       s.dirty = false
-      changes.push([id, new Date(s.lastSeenMs).toISOString(), s.online])
+      const b = s.batteryDirty === true ? s.battery : undefined
+      s.batteryDirty = false
+      changes.push([id, new Date(s.lastSeenMs).toISOString(), s.online, b?.pct ?? null, b === undefined ? null : new Date(b.atMs).toISOString()])
     }
     if (changes.length === 0) return Promise.resolve()
     return new Promise((resolve) => {

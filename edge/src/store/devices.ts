@@ -29,7 +29,12 @@ interface DeviceRow {
   revoked_at: string | null
   last_seen_at: string | null
   status: 'never_seen' | 'online' | 'offline'
+  battery_pct: number | null
+  battery_at: string | null
 }
+
+/** The battery level a device last reported, percent, and when (ISO, server clock). */
+export interface BatteryReport { id: string, pct: number, at: string }
 
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
@@ -57,6 +62,7 @@ export class DeviceRegistry {
   private readonly all
   private readonly revokeStmt
   private readonly statusStmt
+  private readonly batteriesStmt
 
   constructor (db: Database, private readonly now: () => string) {
     this.byId = db.prepare('SELECT * FROM devices WHERE id = ?')
@@ -65,6 +71,7 @@ export class DeviceRegistry {
     this.all = db.prepare('SELECT * FROM devices ORDER BY id')
     this.revokeStmt = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
     this.statusStmt = db.prepare('UPDATE devices SET status = ? WHERE id = ?')
+    this.batteriesStmt = db.prepare('SELECT id, battery_pct AS pct, battery_at AS at FROM devices WHERE battery_pct IS NOT NULL AND battery_at IS NOT NULL AND revoked_at IS NULL')
   }
 
   /** Registers a device and returns its secret: the only time the secret exists in clear. */
@@ -102,6 +109,11 @@ export class DeviceRegistry {
     if (!d) throw new EdgeError(Errors.DEVICE_UNKNOWN, `device "${id}" is not registered`)
     this.revokeStmt.run(this.now(), id)
     return this.get(id)!
+  }
+
+  /** The last battery level of each device that reported one (written by the presence flush), for presence to start from. */
+  batteries (): BatteryReport[] {
+    return this.batteriesStmt.all() as BatteryReport[]
   }
 
   setStatus (id: string, status: 'online' | 'offline'): void {

@@ -19,8 +19,12 @@ export interface DeadLetter {
   raw: Buffer | string | null
 }
 
-/** Device presence since the last flush: id, last-seen time (ISO), online. */
-export type PresenceChange = readonly [string, string, boolean]
+/**
+ * Device presence since the last flush: id, last-seen time (ISO), online, and the battery percent
+ * and its report time (ISO) when the device reported one since the last flush, else nulls (the
+ * stored level stays).
+ */
+export type PresenceChange = readonly [id: string, lastSeenAt: string, online: boolean, batteryPct: number | null, batteryAt: string | null]
 
 /**
  * An event as the journal stores it: a flat tuple of primitives with data and source already JSON.
@@ -78,7 +82,9 @@ export class Journal {
         reserved = excluded.reserved, updated_seq = excluded.updated_seq, updated_at = excluded.updated_at`)
     this.insertDead = db.prepare(`INSERT INTO dead_letters
       (received_at, device_id, transport, channel, reason, detail, gtin, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-    this.updatePresence = db.prepare('UPDATE devices SET last_seen_at = ?, status = ? WHERE id = ?')
+    // The battery rides on the row last-seen already writes: a heartbeat's level costs no write of its own.
+    this.updatePresence = db.prepare(`UPDATE devices SET last_seen_at = ?, status = ?,
+      battery_pct = coalesce(?, battery_pct), battery_at = coalesce(?, battery_at) WHERE id = ?`)
     this.risk = new RiskRows(db)
     this.outbox = new OutboxRows(db)
     this.tx = db.transaction((entries: readonly BatchEntry[]) => entries.map((e) => this.writeOne(e)))
@@ -91,7 +97,7 @@ export class Journal {
 
   private writeOne (entry: BatchEntry): EntryOutcome {
     if (entry.kind === 'presence') {
-      for (const [id, at, online] of entry.changes) this.updatePresence.run(at, online ? 'online' : 'offline', id)
+      for (const [id, at, online, pct, pctAt] of entry.changes) this.updatePresence.run(at, online ? 'online' : 'offline', pct, pctAt, id)
       return { kind: 'presence' }
     }
     if (entry.kind === 'risk') {

@@ -31,7 +31,7 @@ export function tempDir (prefix = 'store-edge-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }
 
-export async function startTestServer (t: Tap, overrides: Partial<EdgeConfig> = {}, opts: { log?: Log, clock?: Clock, masterData?: boolean, presenceSweepMs?: number, streamHeartbeatMs?: number, changePollMs?: number, dataDir?: string, keepData?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer (t: Tap, overrides: Partial<EdgeConfig> = {}, opts: { log?: Log, clock?: Clock, masterData?: boolean, presenceSweepMs?: number, streamHeartbeatMs?: number, changePollMs?: number, streamCheckMs?: number, changeWindowMs?: number, dataDir?: string, keepData?: boolean } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir()
   const config = loadConfig({
     env: {},
@@ -39,7 +39,7 @@ export async function startTestServer (t: Tap, overrides: Partial<EdgeConfig> = 
     // edge/test/http/access.test.ts and the panel's tests run with the default ('sessions').
     overrides: { storeId: 'store-1', host: '127.0.0.1', httpPort: 0, mqttPort: 0, mqttTlsPort: 0, dataDir, profilesDir: SHIPPED_PROFILES_DIR, logLevel: 'silent', apiAuth: 'open', ...overrides }
   })
-  const server = await startServer({ config, log: opts.log ?? silentLog(), clock: opts.clock, presenceSweepMs: opts.presenceSweepMs ?? 50, streamHeartbeatMs: opts.streamHeartbeatMs, changePollMs: opts.changePollMs })
+  const server = await startServer({ config, log: opts.log ?? silentLog(), clock: opts.clock, presenceSweepMs: opts.presenceSweepMs ?? 50, streamHeartbeatMs: opts.streamHeartbeatMs, changePollMs: opts.changePollMs, streamCheckMs: opts.streamCheckMs, changeWindowMs: opts.changeWindowMs })
   if (opts.masterData !== false) {
     importMasterData(server.db, { format: 'json', text: readFileSync(join(FIXTURES, 'store-small.json'), 'utf8') }, new Date().toISOString())
     server.catalog.reload()

@@ -13,6 +13,8 @@ export interface SseStream {
   comments: string[]
   /** Resolves when the server ends the stream. */
   ended: Promise<void>
+  /** True once it ended. */
+  done: boolean
   close (): void
 }
 
@@ -26,8 +28,10 @@ export function openStream (url: string, headers: Record<string, string> = {}): 
         events: [],
         comments: [],
         ended: new Promise((resolve) => { res.once('end', resolve); res.once('close', resolve) }),
+        done: false,
         close: () => { req.destroy() }
       }
+      void s.ended.then(() => { s.done = true })
       let buf = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => {

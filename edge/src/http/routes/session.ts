@@ -1,10 +1,11 @@
 // Panel sign-in: a user name and password give a session cookie (HttpOnly, SameSite=Strict, Secure
-// over HTTPS). GET tells who is signed in; DELETE signs out.
+// over HTTPS). GET tells who is signed in; DELETE signs out and ends the session's event streams.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { EdgeError, Errors } from '../../core/errors.js'
 import { SESSION_COOKIE, cookie } from '../access.js'
 import type { AppDeps } from '../deps.js'
+import type { PanelContext } from '../panel/context.js'
 import { errorResponses } from '../schemas.js'
 
 const sessionSchema = {
@@ -23,7 +24,7 @@ function setCookie (req: FastifyRequest, reply: FastifyReply, value: string, max
   reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`)
 }
 
-export async function sessionRoutes (app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function sessionRoutes (app: FastifyInstance, deps: AppDeps, panel: PanelContext): Promise<void> {
   app.post('/api/v1/session', {
     config: { access: 'public' },
     schema: {
@@ -63,10 +64,13 @@ export async function sessionRoutes (app: FastifyInstance, deps: AppDeps): Promi
 
   app.delete('/api/v1/session', {
     config: { access: 'public' },
-    schema: { tags: ['panel'], summary: 'Sign out: the session ends now', response: { 200: { type: 'object', properties: { signedOut: { type: 'boolean' } } }, ...errorResponses } }
+    schema: { tags: ['panel'], summary: 'Sign out: the session ends now, and with it its open event streams', response: { 200: { type: 'object', properties: { signedOut: { type: 'boolean' } } }, ...errorResponses } }
   }, async (req, reply) => {
     const token = cookie(req, SESSION_COOKIE)
-    if (token !== null && token !== '') deps.sessions.end(token)
+    if (token !== null && token !== '') {
+      deps.sessions.end(token)
+      panel.streams.endSession(token, 'signed_out')
+    }
     setCookie(req, reply, '', 0)
     return { signedOut: true }
   })

@@ -14,6 +14,7 @@ import * as m012 from './012-outbox-acked.js'
 import * as m013 from './013-accounts.js'
 import * as m014 from './014-risk-history.js'
 import * as m015 from './015-outbox-lean.js'
+import * as m016 from './016-device-battery.js'
 
 export interface Migration {
   version: number
@@ -21,4 +22,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016]

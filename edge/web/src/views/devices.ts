@@ -61,7 +61,7 @@ export function devicesView (ctx: Ctx): View {
         h('td', {}, d.profileId),
         h('td', {}, badge(d.status.replace('_', ' '), STATUS_TONE[d.status] ?? 'info')),
         h('td', { title: d.lastSeenAt ?? '' }, d.lastSeenAt === null ? '–' : `${age(d.lastSeenAt)} ago`),
-        h('td', { title: d.battery === null ? 'not reported since the server started' : `reported ${age(d.battery.at)} ago` },
+        h('td', { title: d.battery === null ? 'never reported' : `reported ${age(d.battery.at)} ago` },
           d.battery === null ? '–' : badge(`${d.battery.pct}%`, d.battery.pct < 15 ? 'bad' : d.battery.pct < 30 ? 'warn' : 'ok')),
         h('td', {}, toggle)))
       if (open.has(d.id)) {
