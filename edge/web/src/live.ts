@@ -7,10 +7,14 @@ export const TOPICS: Topic[] = ['tasks', 'risk', 'proposals', 'devices', 'outbox
 
 type Listener = (topic: Topic, data: unknown) => void
 
+/** Why the server ended the stream (its last event, `ended`); see http/panel/streams.ts. */
+export type EndReason = 'signed_out' | 'account_changed' | 'session_ended' | 'shutdown'
+
 export class Live {
   private source: EventSource | null = null
   private readonly listeners = new Set<Listener>()
   private readonly stateListeners = new Set<(up: boolean) => void>()
+  private readonly endListeners = new Set<(reason: EndReason) => void>()
   up = false
 
   start (): void {
@@ -26,6 +30,14 @@ export class Live {
         for (const fn of this.listeners) fn(topic, data)
       })
     }
+    s.addEventListener('ended', (e) => {
+      let reason: EndReason = 'session_ended'
+      try { reason = (JSON.parse((e as MessageEvent<string>).data) as { reason: EndReason }).reason } catch {}
+      // The server restarting (shutdown) is worth reconnecting to; an ended session is not: the
+      // reconnect would only be refused (401) while the dot says "reconnecting".
+      if (reason !== 'shutdown') this.stop()
+      for (const fn of this.endListeners) fn(reason)
+    })
   }
 
   stop (): void {
@@ -41,6 +53,9 @@ export class Live {
   }
 
   onState (fn: (up: boolean) => void): void { this.stateListeners.add(fn) }
+
+  /** Calls fn when the server ends the stream, with why. */
+  onEnded (fn: (reason: EndReason) => void): void { this.endListeners.add(fn) }
 
   private setUp (up: boolean): void {
     if (up === this.up) return

@@ -114,6 +114,14 @@ live.on((topic) => {
   pending = setTimeout(() => { if (view === current) void refreshView(view).catch(() => {}) }, 250)
 })
 
+// The session ended elsewhere (signed out in another tab, the account removed or its role changed,
+// expiry): back to the sign-in form, saying why.
+live.onEnded((reason) => {
+  if (reason === 'shutdown' || session === null) return
+  signedOut()
+  toast(reason === 'account_changed' ? 'Your account was changed by a manager: sign in again.' : 'Your session ended: sign in again.', 'bad')
+})
+
 window.addEventListener('hashchange', () => { void show() })
 // The skip link moves the focus to the page's content; followed as a link it would change the hash
 // (#main), which routes to the overview.
