@@ -35,8 +35,13 @@ export interface DataDirLock {
 export function lockDataDir (dataDir: string, command: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, LOCK_FILE)
-  // timeout 0: a held lock answers SQLITE_BUSY at once instead of waiting for it.
-  const db = new BetterSqlite3(file, { timeout: 0 })
+  let db: Database
+  try {
+    // timeout 0: a held lock answers SQLITE_BUSY at once instead of waiting for it.
+    db = new BetterSqlite3(file, { timeout: 0 })
+  } catch (err) {
+    throw unusable(file, err)
+  }
   try {
     busyMeansInUse(db, dataDir, () => db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, command TEXT NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL)'))
     busyMeansInUse(db, dataDir, () => db.exec('BEGIN IMMEDIATE'))
@@ -47,7 +52,7 @@ export function lockDataDir (dataDir: string, command: string): DataDirLock {
     busyMeansInUse(db, dataDir, () => db.exec('BEGIN IMMEDIATE'))
   } catch (err) {
     db.close()
-    throw err
+    throw err instanceof EdgeError ? err : unusable(file, err)
   }
   let released = false
   return {
@@ -86,4 +91,10 @@ function readHolder (db: Database): LockHolder | null {
 function describe (h: LockHolder | null): string {
   if (h === null) return 'another store-edge process'
   return `store-edge ${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`
+}
+
+/** The lock file cannot be written at all: most often it (or the data dir) belongs to another user. */
+function unusable (file: string, err: unknown): EdgeError {
+  return new EdgeError(Errors.CONFIG_INVALID,
+    `config key "dataDir": cannot lock ${file}: ${(err as Error).message}; the data dir and its files must be writable by the user running store-edge`)
 }

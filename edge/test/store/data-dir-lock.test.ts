@@ -2,9 +2,10 @@
 // long as its process, whatever way the process ends.
 
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { chmodSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { projectRoot } from '../../src/core/version.js'
 import { LOCK_FILE, lockDataDir } from '../../src/store/data-dir-lock.js'
 import { rmrf, startTestServer, tempDir, waitFor } from '../helpers/server.js'
 
@@ -53,4 +54,21 @@ t.test('a holder killed with SIGKILL leaves no lock behind', async (t) => {
   await new Promise((resolve) => holder.once('exit', resolve))
   lockDataDir(dir, 'restore').release()
   t.pass('free once the holder is gone')
+})
+
+t.test('a lock file the user cannot write is a clear start-up error, not a crash', async (t) => {
+  const dir = tempDir()
+  t.teardown(() => rmrf(dir))
+  lockDataDir(dir, 'serve').release() // the file now belongs to this user...
+  chmodSync(dir, 0o755)
+  chmodSync(join(dir, LOCK_FILE), 0o644)
+  // ...and another one tries: root drops to nobody (setpriv) for it, as a service user would be.
+  const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath]
+  const lockModule = new URL('../../src/store/data-dir-lock.ts', import.meta.url).href
+  const script = `import(${JSON.stringify(lockModule)}).then((m) => m.lockDataDir(${JSON.stringify(dir)}, 'serve')).then(() => console.log('locked'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`
+  if (process.getuid?.() !== 0) chmodSync(join(dir, LOCK_FILE), 0o444)
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(asOther[0], [...asOther.slice(1), '--import', 'tsx', '-e', script], { cwd: projectRoot() }, (err, stdout, stderr) => err ? reject(new Error(stderr)) : resolve(stdout))
+  })
+  t.match(JSON.parse(out), { code: 'EDGE_ERR_CONFIG_INVALID', message: new RegExp(`^config key "dataDir": cannot lock ${join(dir, LOCK_FILE)}: .*must be writable by the user running store-edge`) })
 })
