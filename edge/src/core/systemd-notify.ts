@@ -79,6 +79,8 @@ export class SystemdNotifier {
   private timer: NodeJS.Timeout | null = null
   private loop: LoopWatch | null = null
   private unhealthy: string | null = null
+  /** The status text of the last ready() or status(), shown again when health returns. */
+  private statusText = ''
   private beats = 0
 
   constructor (opts: NotifierOptions) {
@@ -99,10 +101,12 @@ export class SystemdNotifier {
 
   /** READY=1: start-up is complete (listeners up). */
   ready (status: string): void {
+    this.statusText = status
     this.post(['READY=1', `STATUS=${status}`])
   }
 
   status (text: string): void {
+    this.statusText = text
     this.post([`STATUS=${text}`])
   }
 
@@ -186,7 +190,7 @@ export class SystemdNotifier {
       if (this.unhealthy === null) this.post([`STATUS=unhealthy: ${reason}`])
     } else if (this.unhealthy !== null) {
       this.log.info({ was: this.unhealthy }, 'healthy again: watchdog beats resume')
-      this.post(['STATUS=healthy again'])
+      this.post([`STATUS=${this.statusText}`])
     }
     this.unhealthy = reason
   }

@@ -5,13 +5,16 @@
 // either the old database or the restored one, never missing or half-written.
 
 import BetterSqlite3 from 'better-sqlite3'
-import { constants, copyFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
+import { constants, copyFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { EdgeError, Errors } from '../core/errors.js'
 import { backupStamp, sidecarOf, type BackupSidecar } from './backup.js'
-import { dbPath } from './db.js'
+import { DB_FILE, dbPath } from './db.js'
 import { fsyncPath, integrityProblems, looksLikeSqlite, rowCounts, sha256File } from './db-file.js'
 import { schemaVersionOf } from './migrate.js'
+
+/** Staged copies are named this plus the restoring process's pid. */
+const STAGING = `.${DB_FILE}.restore-`
 
 export interface RestorePlan {
   /** The backup as given. */
@@ -41,7 +44,8 @@ export async function prepareRestore (file: string, opts: RestoreCheck): Promise
   if (!looksLikeSqlite(file)) throw invalid(`${file} is not an SQLite database`)
   const sidecar = await checkSidecar(file, opts.storeId)
   const target = dbPath(opts.dataDir)
-  const staged = join(opts.dataDir, `.store.db.restore-${process.pid}`)
+  removeStaleStaging(opts.dataDir)
+  const staged = join(opts.dataDir, `${STAGING}${process.pid}`)
   copyFileSync(file, staged)
   try {
     let facts: { schemaVersion: number, rows: Record<string, number> }
@@ -66,6 +70,16 @@ export async function prepareRestore (file: string, opts: RestoreCheck): Promise
   } catch (err) {
     discardRestore({ staged })
     throw err
+  }
+}
+
+/**
+ * Staged copies a restore left when it died (a power cut mid-copy): the caller holds the data dir's
+ * lock, so no other restore is using one.
+ */
+function removeStaleStaging (dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    if (name.startsWith(STAGING)) unlinkSync(join(dataDir, name))
   }
 }
 

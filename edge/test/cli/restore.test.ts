@@ -97,9 +97,11 @@ t.test('into a data dir without a database: nothing to keep', async (t) => {
   const { dataDir, cfg } = storeDir(t)
   const backup = await storeWithBackup(dataDir, cfg, ['hh-1'])
   unlinkSync(join(dataDir, DB_FILE))
+  writeFileSync(join(dataDir, `.${DB_FILE}.restore-99999`), 'what a restore that died left')
   const res = await run('restore', backup, '--yes', '--json', ...cfg)
   t.equal(res.code, 0, res.text)
   t.match(JSON.parse(res.lines[0]), { restored: backup, database: join(dataDir, DB_FILE), schemaVersion: latest, keptAs: null })
+  t.same(dataFiles(dataDir), [DB_FILE], 'a staged copy a dead restore left is gone too')
   t.same(devicesIn(join(dataDir, DB_FILE)), ['hh-1'])
 })
 

@@ -75,6 +75,7 @@ t.test('an unhealthy probe skips the beats and says why in STATUS; they resume o
   const n = new SystemdNotifier({ env: { NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '200000' }, log, send })
   t.teardown(() => n.close())
   let problem: string | null = null
+  n.ready('serving store store-1')
   n.startWatchdog(() => problem)
   await waitFor(() => beats(sent) >= 2, 3000, 'two healthy beats')
   problem = 'the database does not answer: disk I/O error'
@@ -89,6 +90,7 @@ t.test('an unhealthy probe skips the beats and says why in STATUS; they resume o
   problem = null
   await waitFor(() => beats(sent) > during, 3000, 'beats again')
   t.ok(logged.some((l) => l.level === 'info' && l.msg === 'healthy again: watchdog beats resume'), 'the recovery is logged')
+  t.same(sent.filter((f) => f[0].startsWith('STATUS=')).map((f) => f.at(-1)).slice(-1), ['STATUS=serving store store-1'], 'and the status is the ready one again')
 })
 
 t.test('a probe that does not answer in time counts as unhealthy', async (t) => {
