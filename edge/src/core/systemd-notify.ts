@@ -81,7 +81,6 @@ export class SystemdNotifier {
   private unhealthy: string | null = null
   /** The status text of the last ready() or status(), shown again when health returns. */
   private statusText = ''
-  private beats = 0
 
   constructor (opts: NotifierOptions) {
     this.log = opts.log
@@ -134,17 +133,9 @@ export class SystemdNotifier {
         checking = false
         if (this.timer === null) return // stopped while probing
         this.healthChanged(reason)
-        if (reason === null) {
-          this.beats++
-          this.post(['WATCHDOG=1'])
-        }
+        if (reason === null) this.post(['WATCHDOG=1'])
       })
     }, beatMs)
-  }
-
-  /** Beats sent so far. */
-  get beatCount (): number {
-    return this.beats
   }
 
   /** Stops the watchdog and waits up to `waitMs` for messages still being delivered, then cuts them short. */
