@@ -24,6 +24,7 @@ import { SerialReader } from './ingest/serial/port.js'
 import { loadProfiles, type ProfileCatalogue } from './profiles/loader.js'
 import { Catalog } from './store/catalog.js'
 import { openDatabase, type Database } from './store/db.js'
+import { lockDataDir, type DataDirLock } from './store/data-dir-lock.js'
 import { DeviceRegistry } from './store/devices.js'
 import { Associates } from './store/associates.js'
 import { TaskService } from './decisions/tasks/service.js'
@@ -111,6 +112,8 @@ export interface EdgeServer {
   sender: OutboxSender
   /** The heartbeat to the relay (off without relayUrl). */
   heartbeat: Heartbeat
+  /** Why the journal thread stopped committing, or null while it commits (health, the systemd watchdog). */
+  journalFailure (): Error | null
   /** Graceful stop: refuse new work, commit what is queued, close connections, close the database. */
   close (): Promise<void>
 }
@@ -128,13 +131,22 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
   // Profiles first: a broken profile must stop start-up before anything is opened.
   const profiles = loadProfiles(config.profilesDir)
   const relayPost = relayPoster(readRelayCa(config.relayCaFile))
-  const db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
+  // One process owns a data dir: a second server, or a restore or migration under a running server,
+  // is refused (store/data-dir-lock.ts). Held until close; the kernel drops it if the process dies.
+  const lock = lockDataDir(config.dataDir, 'serve')
+  let db: Database
+  try {
+    db = openDatabase({ dataDir: config.dataDir, synchronous: config.dbSynchronous, log: log.child({ module: 'store' }), now: iso(clock) })
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   // The checkpointer thread copies the WAL; this connection's commits (presence, imports) must not
   // stall the event loop doing it (backstop only, 16,384 pages of 4 KB).
   db.pragma('wal_autocheckpoint = 16384')
   // What start-up has opened so far, closed in reverse if a later step fails (a port in use, a
   // serial port naming an unknown device) so a failed start leaves no handle behind.
-  const undo: Array<() => unknown> = [() => db.close()]
+  const undo: Array<() => unknown> = [() => lock.release(), () => db.close()]
   const listeners: Listening[] = []
   const ports: Ports = { http: null, mqtt: null, mqttTls: null }
   let draining = false
@@ -381,7 +393,7 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
       listeners.push(tls)
       ports.mqttTls = tls.port
     }
-    return finishStart({ config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, heartbeat, presence, queue, writer, checkpointer, listeners, wss, changes, setDraining: () => { draining = true } })
+    return finishStart({ lock, config, log, clock, version, ports, app, broker, db, registry, catalog, profiles, metrics, serial, features, risk, tasks, phantom, receiving, putaways, policies, audit, orders, sender, heartbeat, presence, queue, writer, checkpointer, listeners, wss, changes, setDraining: () => { draining = true } })
   } catch (err) {
     await Promise.all(listeners.map((l) => closeServer(l.server)))
     for (const fn of undo.reverse()) await fn()
@@ -394,7 +406,8 @@ export async function startServer (opts: StartOptions): Promise<EdgeServer> {
 }
 
 /** Everything start-up built, handed to the last step that starts the timers and defines close. */
-interface Started extends Omit<EdgeServer, 'close'> {
+interface Started extends Omit<EdgeServer, 'close' | 'journalFailure'> {
+  lock: DataDirLock
   clock: Clock
   version: string
   presence: Presence
@@ -446,12 +459,13 @@ async function finishStart (s: Started): Promise<EdgeServer> {
       s.heartbeat.stop()
       await s.sender.stop()
       db.close()
+      s.lock.release()
       log.info({}, 'shut down')
     })()
     return closing
   }
 
-  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, orders: s.orders, sender: s.sender, heartbeat: s.heartbeat, close }
+  return { config, log, ports, app, broker, db, registry: s.registry, catalog: s.catalog, profiles, metrics: s.metrics, serial, features: s.features, risk: s.risk, tasks: s.tasks, phantom: s.phantom, receiving: s.receiving, putaways: s.putaways, policies: s.policies, audit: s.audit, orders: s.orders, sender: s.sender, heartbeat: s.heartbeat, journalFailure: () => writer.failure(), close }
 }
 
 /** The SKUs of a committed batch's events. */

@@ -1,11 +1,15 @@
 // The operator's command line: `store-edge serve | devices add|list|revoke | items import FILE |
-// profiles check [FILE]`. Commands that change data open the data dir directly (SQLite allows the
+// profiles check [FILE] | migrate | backup | restore FILE | health`. Commands that change data open the data dir directly (SQLite allows the
 // CLI to write beside a running server; the server notices and reloads).
 
 import { parseArgs } from 'node:util'
 import { isEdgeError } from '../core/errors.js'
 import { accountsCommand } from './accounts.js'
 import { associatesCommand } from './associates.js'
+import { backupCommand } from './backup.js'
+import { healthCommand } from './health.js'
+import { migrateCommand } from './migrate.js'
+import { restoreCommand } from './restore.js'
 import { devicesCommand } from './devices.js'
 import { itemsCommand } from './items.js'
 import { modelsCommand } from './models.js'
@@ -35,9 +39,30 @@ commands:
   models candidate FILE | promote | rollback | drop
                                          operator calls, audited as "cli" (--note TEXT)
 
+operations (the installer's scripts use these):
+  migrate                                bring the database to this version's schema; prints
+                                         from -> to; refused (1) for a newer database, or while
+                                         a server runs and migrations are pending
+  backup [--out FILE] [--dir DIR] [--keep N]
+                                         online backup of the database, safe while the server
+                                         runs; checked, then named
+                                         store-edge-<storeId>-<UTC yyyymmddThhmmssZ>.db in DIR
+                                         (default <dataDir>/backups) with a .json beside it;
+                                         prints its path; --keep N removes this store's oldest
+                                         backups beyond N there
+  restore FILE [--yes]                   put a backup in place of the database (the server must
+                                         be stopped); the replaced one is kept as
+                                         store.db.pre-restore-<stamp>; without --yes it asks on
+                                         a terminal and refuses (2) otherwise
+  health [--url URL] [--wait SECONDS] [--expect-version V]
+                                         ask /api/v1/health (default http://127.0.0.1:<httpPort>)
+                                         until it answers ok (with that version): 0, else 1
+
 common options:
   --config FILE                          JSON config file (default: $EDGE_CONFIG)
   --json                                 machine-readable output
+
+exit codes: 0 ok, 1 failed, 2 usage
 `
 
 const stdOut: Out = {
@@ -60,6 +85,12 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
         note: { type: 'string' },
         role: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        dir: { type: 'string' },
+        keep: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        wait: { type: 'string' },
+        'expect-version': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
@@ -78,7 +109,7 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
     out.error(USAGE)
     return 2
   }
-  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, url?: string, note?: string, role?: string, 'password-stdin'?: boolean, json: boolean }
+  const opts = parsed.values as { config?: string, profile?: string, name?: string, kind?: string, url?: string, note?: string, role?: string, 'password-stdin'?: boolean, out?: string, dir?: string, keep?: string, yes?: boolean, wait?: string, 'expect-version'?: string, json: boolean }
   try {
     switch (command) {
       case 'serve': return await serveCommand(opts, out)
@@ -88,6 +119,12 @@ export async function main (argv: string[], out: Out = stdOut): Promise<number> 
       case 'accounts': return accountsCommand(rest, opts, out)
       case 'profiles': return profilesCommand(rest, opts, out)
       case 'models': return await modelsCommand(rest, opts, out)
+      case 'migrate':
+        if (rest.length > 0) { out.error('usage: store-edge migrate'); return 2 }
+        return migrateCommand(opts, out)
+      case 'backup': return await backupCommand(rest, opts, out)
+      case 'restore': return await restoreCommand(rest, opts, out)
+      case 'health': return await healthCommand(rest, opts, out)
       default:
         out.error(`store-edge: unknown command "${command}"\n\n${USAGE}`)
         return 2

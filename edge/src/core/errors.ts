@@ -18,6 +18,12 @@ export const Errors = {
   CONFIG_FILE: spec('EDGE_ERR_CONFIG_FILE', 500, 'configuration file cannot be read'),
   PROFILE_INVALID: spec('EDGE_ERR_PROFILE_INVALID', 500, 'device profile is invalid'),
   MIGRATION_FAILED: spec('EDGE_ERR_MIGRATION_FAILED', 500, 'database migration failed'),
+  DATA_DIR_IN_USE: spec('EDGE_ERR_DATA_DIR_IN_USE', 409, 'another store-edge process holds the data dir (a running server, a restore or a migration)'),
+
+  // backup and restore (issue 9)
+  BACKUP_FAILED: spec('EDGE_ERR_BACKUP_FAILED', 500, 'the backup failed'),
+  DISK_SPACE: spec('EDGE_ERR_DISK_SPACE', 507, 'not enough free disk space'),
+  RESTORE_INVALID: spec('EDGE_ERR_RESTORE_INVALID', 422, 'the file is not a usable store-edge database'),
 
   // HTTP API
   VALIDATION: spec('EDGE_ERR_VALIDATION', 400, 'request does not match the schema'),

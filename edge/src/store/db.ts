@@ -21,13 +21,24 @@ export const DB_FILE = 'store.db'
 
 export function openDatabase (opts: OpenOptions): Database {
   mkdirSync(opts.dataDir, { recursive: true })
-  const db = new BetterSqlite3(join(opts.dataDir, DB_FILE))
+  const db = openConnection(dbPath(opts.dataDir), opts.synchronous)
+  migrate(db, migrations, opts.log, opts.now)
+  return db
+}
+
+/** The database file of a data dir. */
+export function dbPath (dataDir: string): string {
+  return join(dataDir, DB_FILE)
+}
+
+/** One connection with the journal's settings and no migration (`store-edge migrate` reports them itself). */
+export function openConnection (file: string, synchronous: 'FULL' | 'NORMAL'): Database {
+  const db = new BetterSqlite3(file)
   // WAL lets the API read while ingest writes; busy_timeout covers the CLI writing beside a
   // running server (milliseconds).
   db.pragma('journal_mode = WAL')
-  db.pragma(`synchronous = ${opts.synchronous}`)
+  db.pragma(`synchronous = ${synchronous}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
-  migrate(db, migrations, opts.log, opts.now)
   return db
 }

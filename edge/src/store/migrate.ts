@@ -13,9 +13,25 @@ export function currentVersion (db: Database): number {
   return row.v ?? 0
 }
 
+/**
+ * The schema version without creating anything (a file under inspection, opened read-only): null
+ * when it has no schema_migrations table, so it is no store-edge database at all.
+ */
+export function schemaVersionOf (db: Database): number | null {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()
+  if (table === undefined) return null
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }
+  return row.v ?? 0
+}
+
+/** The version the last of these migrations brings a database to. */
+export function latestVersion (migrations: readonly Migration[]): number {
+  return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version
+}
+
 export function migrate (db: Database, migrations: readonly Migration[], log: Log, now: () => string): number {
   const from = currentVersion(db)
-  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version
+  const latest = latestVersion(migrations)
   if (from > latest) {
     throw new EdgeError(Errors.MIGRATION_FAILED,
       `database schema version ${from} is newer than this store-edge knows (${latest}); upgrade store-edge`)
