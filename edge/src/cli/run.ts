@@ -3,6 +3,13 @@
 
 import { main } from './main.js'
 
+// `store-edge devices list | head` closes our stdout early: that is the reader's choice, not a
+// failure worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw err
+})
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code
 }, (err: Error) => {
