@@ -13,6 +13,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const START_TIMEOUT_MS = 40_000 // two tsx cold starts, the store's master data and a year of sales history
 const DATA_TIMEOUT_MS = 20_000 // from the printed sign-in to every panel section having data
 const STOP_TIMEOUT_MS = 20_000 // the server's graceful drain, then the relay's
+const POLL_MS = 50 // between looks at the demo's output and API
 
 interface Printed { panel: string, username: string, password: string, adminToken: string, relay: string, relayToken: string, mqttPort: number, data: string }
 
@@ -36,7 +37,18 @@ async function until<T> (what: string, timeoutMs: number, probe: () => Promise<T
       if (v) return v
     } catch (err) { last = err }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+}
+
+/** The promise's value, or null after timeoutMs (the timer cleared either way: it must not hold the test open). */
+async function within<T> (p: Promise<T>, timeoutMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), timeoutMs) })
+  try {
+    return await Promise.race([p, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -126,7 +138,7 @@ t.test('npm run demo: the panel address and sign-in, live data within seconds, a
   t.ok(existsSync(printed.data), 'the temp data dir exists while it runs')
   const stopAt = Date.now()
   proc.kill('SIGINT')
-  const exit = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), STOP_TIMEOUT_MS))])
+  const exit = await within(exited, STOP_TIMEOUT_MS)
   t.same(exit, { code: 0, signal: null }, `the demo exits 0 on Ctrl-C\n${out}\n${err}`)
   t.match(out, /Stopped; the demo data was removed/)
   t.comment(`stopped ${((Date.now() - stopAt) / 1000).toFixed(1)} s after SIGINT`)
