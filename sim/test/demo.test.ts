@@ -176,6 +176,7 @@ t.test('npm run demo: the panel address and sign-in, live data within seconds, a
     const items = await fetch(`${lanPanel!}api/v1/items?limit=1`, { headers: { cookie: lan.cookie } })
     t.equal(items.status, 200, 'and reads the store')
     t.ok(await listening(`http://${LAN!.address}:${printed.mqttPort}`), 'MQTT on the LAN address too')
+    t.notOk(await listening(`http://${LAN!.address}:${new URL(printed.relay).port}`), 'the relay stays on loopback')
   })
 
   // Ctrl-C: the demo stops its children and removes its temp data.
