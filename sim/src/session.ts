@@ -59,6 +59,8 @@ export interface SessionOptions {
   orders?: OrderSourceName
   /** The server's data dir, kept after the run (default: a temp dir, removed). */
   serverDataDir?: string
+  /** The IPv4 address the server's HTTP and MQTT listen on (default 127.0.0.1; 0.0.0.0 = every interface). */
+  serverHost?: string
   /** Once the server has its master data, history and devices, before the first simulated minute. */
   onServer?: (server: StoreServer, api: StoreApi) => Promise<void>
   /** Awaited before each simulated minute (RunContext.pace): accelerated time for the demo; may throw to stop. */
@@ -104,7 +106,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
   const local = !opts.server || opts.training || opts.inspect ? new LocalStore(featureBookFor(setup.layout, setup.initial), setup.layout, associates) : null
   try {
     if (opts.server) {
-      server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), dataDir: opts.serverDataDir, env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
+      server = await startStoreServer({ storeId: o.storeId, clockStartMs: Date.parse(`${o.startDate}T00:00:00Z`), dataDir: opts.serverDataDir, host: opts.serverHost, env: { ...SIM_SERVER_ENV, ...opts.serverEnv } })
       api = new StoreApi({ baseUrl: server.baseUrl, adminToken: server.adminToken })
       await api.importMasterData(masterData(setup.layout, (s) => setup.initial[s.index]))
       if (policyName === 'store-edge' && (opts.orders ?? 'server') === 'server') {
@@ -112,7 +114,7 @@ export async function runSession (policyName: PolicyName, o: SimOptions, setup: 
         const history = salesHistory({ layout: setup.layout, storeId: o.storeId, startDate: o.startDate, days: o.days, seed: o.seed, promos: setup.promos })
         for (const chunk of historyChunks(history)) await api.postSalesHistory(chunk)
       }
-      const onServer = await ServerDevices.create({ api, mqttPort: server.mqttPort, storeId: o.storeId, layout: setup.layout, associates })
+      const onServer = await ServerDevices.create({ api, mqttHost: server.host, mqttPort: server.mqttPort, storeId: o.storeId, layout: setup.layout, associates })
       devices = local ? new TeeDevices(onServer, local) : onServer
       view = new ServerView(api, server.baseUrl)
     } else {

@@ -4,11 +4,14 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { connect as tcpConnect } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import t from 'tap'
 import { ApiError, StoreApi, type DeviceCredentials } from '../src/drive/api.js'
 import { Handheld } from '../src/drive/handheld.js'
 import { MqttDevice } from '../src/drive/mqtt-device.js'
 import { startStoreServer } from '../src/drive/server.js'
+import { lanAddresses } from '../src/demo/lan.js'
 
 const STORE = 'sim-store-1'
 const T0 = Date.parse('2026-03-02T08:00:00Z') // the server clock's start
@@ -176,6 +179,15 @@ t.test('the server\'s warnings are counted', async (t) => {
   t.match(server.logSummary(), { error: 0, firstErrors: [] })
 })
 
+const lan = lanAddresses(networkInterfaces())[0]
+t.test('the server listens on this machine only unless told otherwise', { skip: lan === undefined ? 'this machine has no IPv4 address but loopback' : false }, async (t) => {
+  t.equal(server.host, '127.0.0.1')
+  for (const [what, port] of [['HTTP', new URL(server.baseUrl).port], ['MQTT', server.mqttPort]] as const) {
+    t.equal(await reaches('127.0.0.1', Number(port)), 'connected', `${what} on loopback`)
+    t.equal(await reaches(lan.address, Number(port)), 'ECONNREFUSED', `${what} not on ${lan.iface} (${lan.address})`)
+  }
+})
+
 t.test('a server that cannot start says why', async (t) => {
   await t.rejects(startStoreServer({ storeId: 'bad store id', clockStartMs: T0 }), /exited .* before listening; stderr: .*storeId/)
 })
@@ -200,6 +212,14 @@ t.test('stop ends the server and removes its temp data dir', async (t) => {
   t.not(server.exitStatus(), null)
   t.equal(existsSync(server.dataDir), false)
 })
+
+function reaches (host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = tcpConnect(port, host)
+    s.once('connect', () => { s.destroy(); resolve('connected') })
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+  })
+}
 
 function alive (pid: number): boolean {
   try {

@@ -229,13 +229,22 @@ export class OutboxSender {
     probe?.()
   }
 
-  /** Wakes the sender when the relay's host takes a connection again; returns a stop function. */
+  /**
+   * Wakes the sender when the relay's host takes a connection again; returns a stop function,
+   * which also ends the wait for the next look (a pending timer would hold a stopped server's
+   * process open for up to probeEveryMs).
+   */
   private watchLink (): () => void {
     let stopped = false
+    let endWait: (() => void) | null = null
     const every = this.o.probeEveryMs ?? 5000
     const look = async (): Promise<void> => {
       while (!stopped && !this.stopped) {
-        await new Promise((resolve) => setTimeout(resolve, every))
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, every)
+          endWait = () => { clearTimeout(timer); resolve() }
+        })
+        endWait = null
         if (stopped || this.stopped) return
         if (await probeLink(this.o.config.relayUrl!, Math.min(every, 3000))) {
           if (!stopped) { this.o.log.info({}, 'relay link is back: sending now'); this.wake?.() }
@@ -244,6 +253,6 @@ export class OutboxSender {
       }
     }
     void look()
-    return () => { stopped = true }
+    return () => { stopped = true; endWait?.() }
   }
 }

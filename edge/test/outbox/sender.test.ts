@@ -141,6 +141,28 @@ t.test('when the link comes back the backlog goes at once, not at the end of the
 const senderConfig = (url: string, over: { outboxBatchMax: number, outboxLingerMs: number }): ConstructorParameters<typeof OutboxSender>[0]['config'] =>
   ({ relayUrl: url, relayToken: 't', storeId: 'store-1', outboxBackoffMinMs: 20, outboxBackoffMaxMs: 80, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000, ...over })
 
+t.test('a sender stopped while it watches a down link leaves no timer behind (the process can exit)', async (t) => {
+  const gone = await relay()
+  await gone.close() // nothing listens there: the send fails and the sender watches the link
+  const server = await startTestServer(t)
+  const rows = new OutboxRows(server.db)
+  row(rows, 'order:1', 'order')
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+  const before = timers()
+  const sender = new OutboxSender({
+    config: { relayUrl: gone.url, relayToken: 't', storeId: 'store-1', outboxBatchMax: 100, outboxBackoffMinMs: 60_000, outboxBackoffMaxMs: 120_000, outboxMaxBytesPerS: 0, outboxSendTimeoutMs: 30_000, outboxLingerMs: 0 },
+    rows,
+    log: silentLog(),
+    probeEveryMs: 60_000
+  })
+  sender.start()
+  await waitFor(() => sender.status().failures === 1)
+  t.ok(timers() >= before + 2, 'backing off: the backoff and the next link probe wait')
+  await sender.stop()
+  t.equal(timers(), before, 'stopped: neither is left waiting')
+  t.equal(rows.after(0, 10).length, 1, 'the row is kept')
+})
+
 t.test('batches go by size and by time: a partial batch lingers, a full one and an urgent row do not', async (t) => {
   const r = await relay()
   t.teardown(() => r.close())

@@ -1,9 +1,12 @@
 // What the demo prints: where the panel is and how to sign in, the API and relay addresses for a
 // look underneath, and then one line per simulated day. Lines a test reads start with a fixed label.
+// Bound to every interface (--host 0.0.0.0), the panel's address on each LAN interface follows the
+// local one, and a warning says the sign-in is open to the LAN.
 
 import type { DemoOptions } from './args.js'
 import { addDays } from '../engine/day-plan.js'
 import type { Now } from '../policy/policy.js'
+import { ALL_INTERFACES, isLoopback, type LanAddress } from './lan.js'
 import { PACED_FROM, PACED_UNTIL } from './pace.js'
 
 export interface BannerFacts {
@@ -12,7 +15,10 @@ export interface BannerFacts {
   /** Days run flat out before the clock is paced. */
   warmUpDays: number
   items: number
+  /** The panel as this machine reaches it (http://127.0.0.1:8080/ when bound to every interface). */
   panelUrl: string
+  /** This machine's LAN addresses (lanAddresses()); listed when bound to every interface. */
+  lan: LanAddress[]
   username: string
   password: string
   storeAdminToken: string
@@ -27,22 +33,40 @@ const hhmm = (min: number): string => `${String(Math.floor(min / 60)).padStart(2
 
 export function banner (f: BannerFacts): string {
   const o = f.opts
+  const local = new URL(f.panelUrl)
+  const everywhere = o.host === ALL_INTERFACES
+  const hosts = [local.hostname, ...(everywhere ? f.lan.map((a) => a.address) : [])]
+  const panel = everywhere ? panelEverywhere(f.panelUrl, local.port || '80', f.lan) : [`  Panel     ${f.panelUrl}`]
+  // Anything but loopback is open to whoever is on the LAN: the sign-in is a demo's.
+  const warning = isLoopback(o.host) ? [] : [`  Warning   --host ${o.host}: the demo's sign-in, its API and MQTT are reachable from the LAN`]
   return [
     '',
     `store-edge demo: store ${o.store} selling real M5 demand, ${f.items} items, ${o.days} day${o.days === 1 ? '' : 's'} from ${f.startDate}`,
     `  the store's clock runs ${o.speed}x while it is open, ${hhmm(PACED_FROM)}-${hhmm(PACED_UNTIL)} (${paceWords(o.speed)}),`,
     `  and flat out while it is closed${f.warmUpDays > 0 ? ` and through the first ${f.warmUpDays === 1 ? 'day' : `${f.warmUpDays} days`} (history for the panel)` : ''}`,
     '',
-    `  Panel     ${f.panelUrl}`,
+    ...panel,
     `  Sign in   ${f.username} / ${f.password}`,
     `  API       ${f.panelUrl}docs   admin token ${f.storeAdminToken}`,
     `  Relay     ${f.relayUrl}/v1/fleet   admin token ${f.relayAdminToken}`,
-    `  MQTT      127.0.0.1:${f.mqttPort}`,
+    `  MQTT      ${hosts.map((h) => `${h}:${f.mqttPort}`).join(', ')}`,
     `  Data      ${f.dataDir}${f.removedOnExit ? ' (removed on exit; --keep keeps it)' : ' (kept)'}`,
+    ...warning,
     '',
     'Ctrl-C stops everything.',
     ''
   ].join('\n')
+}
+
+/** The panel on this machine, then on each LAN interface, URLs in a column. */
+function panelEverywhere (panelUrl: string, port: string, lan: LanAddress[]): string[] {
+  const urls = [panelUrl, ...lan.map((a) => `http://${a.address}:${port}/`)]
+  const width = Math.max(...urls.map((u) => u.length)) + 3
+  return [
+    `  Panel     ${panelUrl.padEnd(width)}this machine`,
+    ...lan.map((a, i) => `            ${urls[i + 1].padEnd(width)}LAN (${a.iface})`),
+    ...(lan.length === 0 ? ['            (no LAN address: only loopback has IPv4 here)'] : [])
+  ]
 }
 
 function paceWords (speed: number): string {

@@ -5,6 +5,7 @@
 // that order and removes the temp data.
 
 import { randomBytes } from 'node:crypto'
+import { networkInterfaces } from 'node:os'
 import { parseArgs } from '../cli/args.js'
 import { defaultM5File, loadM5 } from '../demand/m5.js'
 import { addDays } from '../engine/day-plan.js'
@@ -14,6 +15,7 @@ import { createManager } from './account.js'
 import { DEMO_USAGE, parseDemoArgs, UsageError, type DemoOptions } from './args.js'
 import { banner, dayLine, HOLDING, pacedLine, startingLine, STOPPING } from './banner.js'
 import { prepareDataDir, type DemoData } from './data-dir.js'
+import { lanAddresses, listenCodeIn, listenError, listenProblem } from './lan.js'
 import { DemoStopped, Pacer } from './pace.js'
 import { registerStore, startRelay, type DemoRelay } from './relay.js'
 
@@ -39,6 +41,12 @@ export async function main (argv: readonly string[]): Promise<number> {
   if (opts.help) {
     process.stdout.write(DEMO_USAGE)
     return 0
+  }
+  // A taken port or an address this machine does not have, said before anything starts.
+  const problem = await listenProblem(opts.host, opts.port, networkInterfaces())
+  if (problem !== null) {
+    process.stderr.write(`demo: ${problem}\n`)
+    return 2
   }
 
   // Ctrl-C from here on stops what has been started and removes the temp data.
@@ -100,6 +108,7 @@ export async function main (argv: readonly string[]): Promise<number> {
     await runSession('store-edge', sim, setUp(m5, sim), {
       server: true,
       serverDataDir: data.store,
+      serverHost: opts.host,
       serverEnv: {
         EDGE_HTTP_PORT: String(opts.port),
         EDGE_API_AUTH: 'sessions',
@@ -120,6 +129,7 @@ export async function main (argv: readonly string[]): Promise<number> {
           warmUpDays,
           items: sim.skus,
           panelUrl: `${server.baseUrl}/`,
+          lan: lanAddresses(networkInterfaces()),
           username,
           password,
           storeAdminToken: server.adminToken,
@@ -143,8 +153,10 @@ export async function main (argv: readonly string[]): Promise<number> {
     // the whole process group having had the terminal's Ctrl-C) is the stop, not a failure.
     if (!stop.signal.aborted && !(err instanceof DemoStopped)) {
       const msg = (err as Error).message
-      process.stderr.write(/EADDRINUSE/.test(msg)
-        ? `demo: port ${opts.port} is taken; pass --port 0 (any free port) or another port\n`
+      // The port taken (or the address gone) between the check above and the server's start.
+      const listen = listenCodeIn(msg)
+      process.stderr.write(listen !== null
+        ? `demo: ${listenError(listen, opts.host, opts.port, networkInterfaces())}\n`
         : `demo: ${(err as Error).stack ?? msg}\n`)
       code = 1
     }

@@ -13,7 +13,10 @@ import { LogWatcher, type LogSummary } from './log-watch.js'
 export type { LogSummary, Runner }
 
 export interface StoreServer {
+  /** http://{host}:{port} as this machine reaches it (loopback when bound to every interface). */
   baseUrl: string
+  /** The address this machine's clients connect to, HTTP and MQTT alike. */
+  host: string
   mqttPort: number
   storeId: string
   adminToken: string
@@ -35,6 +38,8 @@ export interface StoreServerOptions {
   clockStartMs: number
   /** Default: a new temp dir, removed on stop. A given dir is kept. */
   dataDir?: string
+  /** The IPv4 address HTTP and MQTT listen on (EDGE_HOST); default 127.0.0.1, 0.0.0.0 = every interface. */
+  host?: string
   /** Lowest level kept and counted; default 'warn'. The child itself logs at info at least (see log-watch.ts). */
   logLevel?: string
   /** Extra EDGE_* (or other) variables; they win over everything set here but EDGE_LOG_LEVEL (= logLevel). */
@@ -57,6 +62,9 @@ export async function startStoreServer (opts: StoreServerOptions): Promise<Store
   // warn would never print the info line that carries its ports.
   const { EDGE_LOG_LEVEL: envLevel, ...extraEnv } = opts.env ?? {}
   const watcher = new LogWatcher(opts.logLevel ?? envLevel ?? 'warn')
+  const bindHost = opts.host ?? '127.0.0.1'
+  // Bound to every interface, this machine still reaches it on loopback.
+  const host = bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost
 
   const proc = spawn(command, [...args, 'serve'], {
     cwd,
@@ -64,7 +72,7 @@ export async function startStoreServer (opts: StoreServerOptions): Promise<Store
       ...inheritedEnv(),
       EDGE_STORE_ID: opts.storeId,
       EDGE_DATA_DIR: dataDir,
-      EDGE_HOST: '127.0.0.1',
+      EDGE_HOST: bindHost,
       EDGE_HTTP_PORT: '0', // any free port: Mosquitto holds 1883 on the machines we run on
       EDGE_MQTT_PORT: '0',
       EDGE_MQTT_TLS_PORT: '0',
@@ -115,7 +123,8 @@ export async function startStoreServer (opts: StoreServerOptions): Promise<Store
   }
 
   return {
-    baseUrl: `http://127.0.0.1:${ports.http}`,
+    baseUrl: `http://${host}:${ports.http}`,
+    host,
     mqttPort: ports.mqtt,
     storeId: opts.storeId,
     adminToken,

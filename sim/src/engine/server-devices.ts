@@ -33,13 +33,13 @@ export class ServerDevices implements StoreDevices {
   ) {}
 
   /** Registers the store's devices on the server and connects them. */
-  static async create (opts: { api: StoreApi, mqttPort: number, storeId: string, layout: Layout, associates: string[] }): Promise<ServerDevices> {
+  static async create (opts: { api: StoreApi, mqttHost?: string, mqttPort: number, storeId: string, layout: Layout, associates: string[] }): Promise<ServerDevices> {
     const { api } = opts
     const mqttDevices = new Map<string, MqttDevice>()
     const handhelds = new Map<string, Handheld>()
     const connect = async (id: string, profile: string, buffer: boolean): Promise<void> => {
       const creds: DeviceCredentials = await api.registerDevice(id, profile)
-      mqttDevices.set(id, await MqttDevice.connect({ port: opts.mqttPort, storeId: opts.storeId, creds, bufferWhileOffline: buffer }))
+      mqttDevices.set(id, await MqttDevice.connect({ host: opts.mqttHost, port: opts.mqttPort, storeId: opts.storeId, creds, bufferWhileOffline: buffer }))
     }
     for (const lane of POS_LANES) await connect(posId(lane), 'pos-sales-feed', true)
     for (const zone of opts.layout.zones) await connect(cameraId(zone), 'shelf-camera-gap', false)
@@ -51,7 +51,7 @@ export class ServerDevices implements StoreDevices {
       allCreds.set(id, creds)
       handhelds.set(id, new Handheld(api, creds))
       // The app keeps an MQTT link for its heartbeat and downlink; its events go over HTTP.
-      links.set(id, await MqttDevice.connect({ port: opts.mqttPort, storeId: opts.storeId, creds, bufferWhileOffline: false }))
+      links.set(id, await MqttDevice.connect({ host: opts.mqttHost, port: opts.mqttPort, storeId: opts.storeId, creds, bufferWhileOffline: false }))
     }
     return new ServerDevices(api, mqttDevices, handhelds, links, allCreds)
   }
