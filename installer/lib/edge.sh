@@ -35,7 +35,7 @@ se_edge_config() {
   defaults=$(printf '{"storeId":"%s","host":"0.0.0.0","httpPort":%s,"mqttPort":%s,"dataDir":"%s","logLevel":"info"}' \
     "$1" "$2" "$3" "$SE_DATA_DIR")
   out=$("$SE_NODE" "$SE_LIB/config.mjs" ensure "$(se_r "$SE_CONFIG")" "$defaults" "$4") || se_die "the config $SE_CONFIG could not be prepared"
-  if [ -n "$out" ]; then se_changed "${out//$SE_ROOT/}"; fi
+  if [ -n "$out" ]; then se_changed "${out//"$SE_ROOT"/}"; fi
   se_fix_attrs "$SE_CONFIG" 0640 "root:$SE_USER"
 }
 

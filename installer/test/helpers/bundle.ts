@@ -1,6 +1,6 @@
 // One bundle for all the installer's test files: `npm run bundle` takes most of a minute, so it is
 // built once per source state and kept in the temp dir, keyed by the commit (plus a digest of
-// uncommitted changes that shape the bundle). Test files running at once wait for one build
+// uncommitted changes to the files that shape the bundle). Test files running at once wait for one build
 // (a lock folder). The installer's scripts and templates are not part of the key: the tests run the
 // working tree's installer/, not the bundle's copy.
 
@@ -28,9 +28,13 @@ function git (args: string[]): string {
   return res.status === 0 ? res.stdout : ''
 }
 
-/** The commit, and a digest of uncommitted changes outside installer/ (but inside installer/bundle/). */
+/** What goes into a bundle or builds it (installer/ itself aside: the tests run the working tree's). */
+const BUNDLE_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'edge/src', 'edge/web',
+  'cloud-relay/src', 'device-profiles', 'models', 'installer/bundle']
+
+/** The commit, and a digest of uncommitted changes to what shapes the bundle. */
 export function bundleKey (): string {
-  const scope = ['--', '.', ':(exclude)installer', 'installer/bundle']
+  const scope = ['--', ...BUNDLE_INPUTS]
   const dirty = git(['status', '--porcelain', '--untracked-files=all', ...scope]) + git(['diff', 'HEAD', ...scope])
   const head = git(['rev-parse', 'HEAD']).trim() || 'no-git'
   const digest = createHash('sha256').update(dirty).update(process.version).digest('hex').slice(0, 12)
