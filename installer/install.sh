@@ -79,6 +79,7 @@ se_init_paths "$root" "$prefix"
 se_bundle_read "$bundle"
 se_bundle_check_machine "$bundle"
 
+se_lock
 what='store-edge'
 [ "$relay" = 0 ] || what='the cloud relay'
 installed=$(se_link_target current)

@@ -45,6 +45,7 @@ done
 se_init_paths "$root" "$prefix"
 [ -n "$SE_ROOT" ] || se_require_root
 
+se_lock
 data_paths=("$SE_DATA_DIR" "$SE_CONF_DIR" "$SE_RELAY_DATA_DIR" "$SE_RELAY_CONF_DIR")
 if [ "$purge" = 1 ] && [ "$yes" = 0 ]; then
   present=()

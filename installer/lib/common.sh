@@ -80,6 +80,15 @@ se_init_paths() {
   if [ "$SE_SYSTEM" = 1 ] || [ -n "${STORE_EDGE_SYSTEMCTL:-}" ]; then SE_SERVICES=1; else SE_SERVICES=0; fi
 }
 
+# se_lock: one installer script at a time on a root (install, upgrade, uninstall); held until exit.
+se_lock() {
+  local dir
+  dir=$(se_r /run/lock)
+  mkdir -p "$dir"
+  exec 9>>"$dir/store-edge-installer.lock"
+  flock -n 9 || se_die "another install.sh, upgrade.sh or uninstall.sh is running on ${SE_ROOT:-/} (lock $dir/store-edge-installer.lock)"
+}
+
 # se_r PATH: the box path PATH under the root.
 se_r() { printf '%s%s' "$SE_ROOT" "$1"; }
 

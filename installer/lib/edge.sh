@@ -36,6 +36,8 @@ se_edge_config() {
     "$1" "$2" "$3" "$SE_DATA_DIR")
   out=$("$SE_NODE" "$SE_LIB/config.mjs" ensure "$(se_r "$SE_CONFIG")" "$defaults" "$4") || se_die "the config $SE_CONFIG could not be prepared"
   if [ -n "$out" ]; then se_changed "${out//"$SE_ROOT"/}"; fi
+  # A new file gets its group at once (part of "created", not a change of its own).
+  if [[ $out == created* ]] && [ "$SE_SYSTEM" = 1 ]; then chown "root:$SE_USER" "$SE_CONFIG"; fi
   se_fix_attrs "$SE_CONFIG" 0640 "root:$SE_USER"
 }
 

@@ -37,7 +37,7 @@ RELAY_LOG_LEVEL=info
 #RELAY_FORWARD_URL=https://erp.example.internal/api/store-events
 #RELAY_ERP=webhook
 ENV
-    se_install_file "$tmp" "$SE_RELAY_ENV" 0640
+    se_install_file "$tmp" "$SE_RELAY_ENV" 0640 "$2"
   fi
   se_fix_attrs "$SE_RELAY_ENV" 0640 "$2"
 }

@@ -2,7 +2,7 @@
 // (2 usage, 1 a check failed, 3 another version installed), before they touch anything.
 
 import t from 'tap'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
@@ -126,4 +126,21 @@ t.test('another version installed: install.sh points to upgrade.sh and changes n
   t.equal(older.code, 3)
   t.match(older.stderr, `newer than this bundle (0.0.1): install.sh does not go back`)
   t.same(readdirSync(join(root, 'opt', 'store-edge', 'releases')), [bundle.meta.version], 'nothing unpacked')
+})
+
+t.test('one installer at a time: a second one while the first holds the lock stops at once', async (t) => {
+  const root = tempRoot(t, 'lock')
+  mkdirSync(join(root, 'run', 'lock'), { recursive: true })
+  const lock = join(root, 'run', 'lock', 'store-edge-installer.lock')
+  // Holds the lock the way a running install.sh does, until killed.
+  const holder = spawn('flock', [lock, 'sleep', '60'], { stdio: 'ignore' })
+  t.teardown(() => { holder.kill() })
+  for (let i = 0; spawnSync('flock', ['-n', lock, 'true']).status === 0; i++) {
+    if (i > 200) throw new Error('flock did not take the lock in 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const res = await runScript('install.sh', ['--bundle', bundle.archive, '--root', root])
+  t.equal(res.code, 1)
+  t.match(res.stderr, `another install.sh, upgrade.sh or uninstall.sh is running on ${root}`)
+  t.notOk(readdirSync(root).includes('opt'), 'nothing installed')
 })
