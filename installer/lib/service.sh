@@ -3,8 +3,10 @@
 # test (no systemd in a container) can stand in its own; the wrappers run with the folder install's
 # paths when --root is not /. Sourced after common.sh.
 
+# The installer's lock (fd 9, se_lock) is closed for it: a stand-in that starts the server in the
+# background must not keep holding it.
 se_systemctl() {
-  "${STORE_EDGE_SYSTEMCTL:-systemctl}" "$@"
+  "${STORE_EDGE_SYSTEMCTL:-systemctl}" "$@" 9>&-
 }
 
 # se_run_wrapper BOX_WRAPPER ARGS...: runs an installed command (store-edge, cloud-relay). Under a
@@ -13,10 +15,10 @@ se_run_wrapper() {
   local wrapper=$1
   shift
   if [ -z "$SE_ROOT" ]; then
-    "$wrapper" "$@"
+    "$wrapper" "$@" 9>&-
   else
     STORE_EDGE_PREFIX=$(se_r "$SE_PREFIX") EDGE_CONFIG=$(se_r "$SE_CONFIG") EDGE_DATA_DIR=$(se_r "$SE_DATA_DIR") \
-      CLOUD_RELAY_ENV=$(se_r "$SE_RELAY_ENV") RELAY_DATA_DIR=$(se_r "$SE_RELAY_DATA_DIR") "$(se_r "$wrapper")" "$@"
+      CLOUD_RELAY_ENV=$(se_r "$SE_RELAY_ENV") RELAY_DATA_DIR=$(se_r "$SE_RELAY_DATA_DIR") "$(se_r "$wrapper")" "$@" 9>&-
   fi
 }
 

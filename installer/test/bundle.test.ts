@@ -170,3 +170,13 @@ t.test('unpacked anywhere, it runs with its own Node.js and no network', async (
   t.match(r.relayHealth.body, { status: 'ok', storage: 'sqlite' })
   t.equal(r.relayExit.code, 0)
 })
+
+t.test('npm run bundle refuses a bad option with the usage, exit 2', async (t) => {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'installer', 'bundle', 'main.ts'), '--gzip-level', '0'], { cwd: ROOT, encoding: 'utf8' })
+  t.equal(res.status, 2)
+  t.match(res.stderr, /--gzip-level must be 1-9, got "0"/)
+  t.match(res.stderr, /usage: npm run bundle -- \[--out DIR\] \[--no-node\]/)
+  const unknown = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'installer', 'bundle', 'main.ts'), '--fast'], { cwd: ROOT, encoding: 'utf8' })
+  t.equal(unknown.status, 2)
+  t.match(unknown.stderr, /Unknown option '--fast'/)
+})

@@ -4,10 +4,11 @@
 
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
-import { have, runScript, snapshot, tempRoot, verifyUnits } from './helpers/run.js'
+import { have, INSTALLER, runScript, snapshot, tempRoot, verifyUnits } from './helpers/run.js'
 
 t.setTimeout(600_000) // may wait for the bundle (built once for all test files)
 
@@ -22,6 +23,16 @@ t.before(async () => {
 })
 
 const r = (p: string): string => join(root, p)
+
+/** A port nobody listens on (the kernel's pick, released at once). */
+function freePort (): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
 const mode = (p: string): string => (statSync(r(p)).mode & 0o7777).toString(8).padStart(4, '0')
 
 t.test('--relay installs the relay and not the store server', async (t) => {
@@ -68,6 +79,45 @@ t.test('the cloud-relay command registers a store with the installed relay', asy
   t.equal(res.status, 0, res.stderr)
   t.match(res.stdout, /^store store-0042 registered; its token \(shown once, set it as the store's EDGE_RELAY_TOKEN\):\n\S{16,}\n$/)
   t.ok(existsSync(r('/var/lib/cloud-relay/relay.db')), 'in the relay\'s SQLite database in its data dir')
+})
+
+t.test('with a stand-in systemctl the install starts the relay and waits for its health', async (t) => {
+  const dir = tempRoot(t, 'relay-systemctl')
+  const port = await freePort()
+  const env = r('/etc/cloud-relay/relay.env')
+  writeFileSync(env, readFileSync(env, 'utf8').replace(/^RELAY_HTTP_PORT=.*$/m, `RELAY_HTTP_PORT=${port}`))
+  // systemctl for a box without systemd: start runs the installed command in the background.
+  writeFileSync(join(dir, 'systemctl'), `#!/bin/sh
+echo "$*" >> ${dir}/calls
+case $1 in
+  start)
+    STORE_EDGE_PREFIX=${r('/opt/store-edge')} CLOUD_RELAY_ENV=${env} RELAY_DATA_DIR=${r('/var/lib/cloud-relay')} RELAY_HOST=127.0.0.1 \\
+      ${r('/usr/local/bin/cloud-relay')} serve > ${dir}/relay.log 2>&1 &
+    echo $! > ${dir}/pid ;;
+  stop) kill "$(cat ${dir}/pid)"; rm ${dir}/pid ;;
+  is-active) [ -f ${dir}/pid ] && kill -0 "$(cat ${dir}/pid)" 2>/dev/null; exit $? ;;
+esac
+exit 0
+`, { mode: 0o755 })
+  t.teardown(() => { if (existsSync(join(dir, 'pid'))) process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL') })
+  const res = await runScript('install.sh', ['--bundle', bundle.archive, '--root', root, '--relay'], { STORE_EDGE_SYSTEMCTL: join(dir, 'systemctl') })
+  t.equal(res.code, 0, `${res.stderr}\n${existsSync(join(dir, 'relay.log')) ? readFileSync(join(dir, 'relay.log'), 'utf8') : ''}`)
+  t.match(res.stdout, /started cloud-relay\.service/)
+  t.match(res.stdout, /waiting for the relay to report healthy/)
+  t.same(readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n'), ['enable cloud-relay.service', 'is-active cloud-relay.service', 'start cloud-relay.service'])
+  const health = await fetch(`http://127.0.0.1:${port}/v1/health`)
+  t.equal(health.status, 200)
+  const un = await runScript('uninstall.sh', ['--root', root], { STORE_EDGE_SYSTEMCTL: join(dir, 'systemctl') })
+  t.equal(un.code, 0, un.stderr)
+  t.match(un.stdout, /stopped cloud-relay\.service/)
+  t.notOk(existsSync(join(dir, 'pid')), 'the relay was stopped')
+})
+
+t.test('the health wait gives up with the reason when nothing answers', async (t) => {
+  const port = await freePort()
+  const res = spawnSync(process.execPath, [join(INSTALLER, 'lib', 'wait-http.mjs'), `http://127.0.0.1:${port}/v1/health`, '2'], { encoding: 'utf8' })
+  t.equal(res.status, 1)
+  t.match(res.stderr, `http://127.0.0.1:${port}/v1/health: not healthy after 2 s: connect ECONNREFUSED`)
 })
 
 t.test('uninstall removes the relay and keeps its settings and data', async (t) => {
