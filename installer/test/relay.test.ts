@@ -5,10 +5,9 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
-import { have, INSTALLER, runScript, snapshot, tempRoot, verifyUnits } from './helpers/run.js'
+import { freePort, have, INSTALLER, runScript, snapshot, tempRoot, verifyUnits } from './helpers/run.js'
 
 t.setTimeout(600_000) // may wait for the bundle (built once for all test files)
 
@@ -24,15 +23,6 @@ t.before(async () => {
 
 const r = (p: string): string => join(root, p)
 
-/** A port nobody listens on (the kernel's pick, released at once). */
-function freePort (): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 const mode = (p: string): string => (statSync(r(p)).mode & 0o7777).toString(8).padStart(4, '0')
 
 t.test('--relay installs the relay and not the store server', async (t) => {

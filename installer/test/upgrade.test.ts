@@ -7,11 +7,10 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
-import { runScript, tempRoot } from './helpers/run.js'
+import { freePort, runScript, tempRoot } from './helpers/run.js'
 import { addMigration, failingStart, variantBundle } from './helpers/variant.js'
 
 t.setTimeout(600_000) // may wait for the bundle (built once for all test files)
@@ -26,14 +25,6 @@ let httpPort: number
 const NEXT = '0.1.1-upgrade'
 const BROKEN = '0.1.2-broken'
 
-function freePort (): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 const r = (p: string): string => join(root, p)
 const env = (): Record<string, string> => ({ STORE_EDGE_SYSTEMCTL: ctl })

@@ -118,7 +118,7 @@ export class Accounts {
       // A new password, a lower role or a disabled account ends the account's sessions.
       if (existing && (a.password !== undefined || !active || a.role !== existing.role)) this.db.prepare('DELETE FROM sessions WHERE username = ?').run(a.username)
       return { account: this.get(a.username)!, created: !existing }
-    })()
+    }).immediate()
   }
 
   remove (username: string): void {
@@ -127,7 +127,7 @@ export class Accounts {
     this.db.transaction(() => {
       if (r.role === 'manager' && r.active === 1) this.keepAManager(username)
       this.db.prepare('DELETE FROM accounts WHERE username = ?').run(username)
-    })()
+    }).immediate()
   }
 
   private keepAManager (leaving: string): void {

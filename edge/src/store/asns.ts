@@ -86,7 +86,7 @@ export class AsnStore {
       this.db.prepare('INSERT INTO asns (id, supplier, expected_at, created_at) VALUES (?, ?, ?, ?)').run(a.id, a.supplier, a.expectedAt, now)
       const line = this.db.prepare('INSERT INTO asn_lines (asn_id, sku, qty, cases) VALUES (?, ?, ?, ?)')
       for (const l of a.lines) line.run(a.id, l.sku, l.qty, l.cases)
-    })()
+    }).immediate()
   }
 
   /** Records a journalled receipt that named an ASN; false when its seq or (device, event id) is already there. */

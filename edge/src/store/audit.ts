@@ -172,7 +172,7 @@ export class AuditLog {
     for (const f of ['kind', 'actor'] as const) {
       if (typeof entry[f] !== 'string' || entry[f].length === 0) throw new TypeError(`audit entry needs a non-empty ${f}`)
     }
-    return this.appendTx(entry)
+    return this.appendTx.immediate(entry)
   }
 
   /**
@@ -192,7 +192,7 @@ export class AuditLog {
         prev = hash
       }
       return open.length
-    })()
+    }).immediate()
   }
 
   /** One page of rows matching the filter, newest first unless order is 'asc'. */

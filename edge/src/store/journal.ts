@@ -92,7 +92,7 @@ export class Journal {
 
   /** Commits the whole batch; throws (and commits nothing) if the database fails. */
   write (entries: readonly BatchEntry[]): EntryOutcome[] {
-    return this.tx(entries)
+    return this.tx.immediate(entries)
   }
 
   private writeOne (entry: BatchEntry): EntryOutcome {

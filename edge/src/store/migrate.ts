@@ -43,7 +43,7 @@ export function migrate (db: Database, migrations: readonly Migration[], log: Lo
       db.transaction(() => {
         db.exec(m.sql)
         record.run(m.version, m.name, now())
-      })()
+      }).immediate()
     } catch (err) {
       throw new EdgeError(Errors.MIGRATION_FAILED,
         `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`)

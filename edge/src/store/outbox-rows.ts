@@ -119,7 +119,7 @@ export class OutboxRows {
         rows++
         freed += r.size
       }
-    })()
+    }).immediate()
     return { rows, bytes: freed }
   }
 
@@ -158,7 +158,7 @@ export class OutboxRows {
         const cur = this.ackedOf.get(day) as { rows: number, digest: string } | undefined
         this.putAcked.run(day, (cur?.rows ?? 0) + terms.length, addDigest(cur?.digest ?? EMPTY_DIGEST, terms))
       }
-    })()
+    }).immediate()
     return n
   }
 

@@ -105,7 +105,7 @@ export class SalesStore {
         this.addLive.run(key.slice(0, cut), key.slice(cut + 1), units)
       }
       this.moveCursor.run(top)
-    })()
+    }).immediate()
   }
 
   /** History and calendar rows, upserted in one transaction (re-importing the same rows changes nothing). */
@@ -117,7 +117,7 @@ export class SalesStore {
       for (const r of sales) this.upsertImported.run(r.sku, r.day, r.units)
       for (const d of days) this.upsertDay.run(d.day, d.event ?? null, d.snap === true ? 1 : 0)
       for (const p of promotions) this.upsertPromo.run(p.sku, p.from, p.to)
-    })()
+    }).immediate()
     return { sales: sales.length, days: days.length, promotions: promotions.length }
   }
 

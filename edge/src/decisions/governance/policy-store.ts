@@ -147,7 +147,7 @@ export class PolicyStore {
         versions: { policy: v }
       })
       return { version: v, sha256: sha, actor: by, reason, source, createdAt: at, yaml, set: parsed.set }
-    })()
+    }).immediate()
     this.cur = next
     this.o.log.info({ version: next.version, sha256: sha, actor: by, source, previous: before.version }, 'policies changed')
     return { changed: true, current: meta(next) }

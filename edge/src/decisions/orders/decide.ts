@@ -51,7 +51,7 @@ function expireInTx (d: DecideDeps, p: Proposal, now: string): void {
   d.db.transaction(() => {
     if (!d.proposals.decide(p.id, 'expired', { at: now, by: 'system', mode: null, reason: 'not decided before it expired', qty: null })) return
     d.audit.append({ kind: 'proposal.expired', actor: 'system', subject: `proposal:${p.id}`, reason: `not decided by ${p.expiresAt}`, inputs: { sku: p.sku, orderDay: p.orderDay, qty: p.qty }, versions: d.versions() })
-  })()
+  }).immediate()
 }
 
 /** Expires every pending proposal past its time; returns how many. */
@@ -82,7 +82,7 @@ export function decide (d: DecideDeps, id: number, action: Action, input: Decisi
     }
     const ok = approveInTx(d, p, { mode: 'manager', by, reason: reason === '' ? null : reason, qty, at: now, kind: action === 'modify' ? 'proposal.modified' : 'proposal.approved', versions })
     if (!ok) throw new EdgeError(Errors.PROPOSAL_DECIDED, `order proposal ${id} was decided meanwhile`)
-  })()
+  }).immediate()
   return d.proposals.get(p.id)!
 }
 

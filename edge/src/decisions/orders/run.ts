@@ -229,7 +229,7 @@ export async function runProposals (d: RunDeps): Promise<RunSummary> {
           sum.autoApproved++
         } else sum.pending++
       }
-    })()
+    }).immediate()
     if (c + CHUNK < due.length) await new Promise((resolve) => setImmediate(resolve))
   }
   sum.ms = Math.round(performance.now() - started)

@@ -61,7 +61,7 @@ export class ReceivingService {
   start (): void {
     const missed = this.asns.journalReceiptsAfter(this.asns.lastSeq())
     if (missed.length > 0) {
-      this.o.db.transaction(() => { for (const r of missed) this.asns.addReceipt(r) })()
+      this.o.db.transaction(() => { for (const r of missed) this.asns.addReceipt(r) }).immediate()
       this.o.log.info({ receipts: missed.length }, 'ASN receipts caught up from the journal')
     }
     this.cancelJob = this.o.scheduler.every('asn-auto-close', AUTO_CLOSE_EVERY_MS, () => { this.autoClose() })
@@ -86,7 +86,7 @@ export class ReceivingService {
         const a = this.asns.get(r.asnId)
         if (a?.state === 'closed') this.o.log.warn({ asn: r.asnId, sku: r.sku, qty: r.qty, event: r.eventId }, 'receipt names an ASN already closed: not checked again')
       }
-    })()
+    }).immediate()
   }
 
   /**
@@ -149,7 +149,7 @@ export class ReceivingService {
         n++
       }
       return n
-    })()
+    }).immediate()
     this.o.log.info({ asn: id, by, discrepancies: made }, 'ASN closed')
     return this.detail(id)!
   }

@@ -203,7 +203,7 @@ export class TaskActions {
       }
       this.record(associateId, deviceId, a, outcome)
       return outcome
-    })()
+    }).immediate()
     // Listeners (the MQTT push) hear of the change now that it has committed.
     this.o.tasks.changes.flush()
     return out

@@ -85,7 +85,7 @@ export async function decideReview (o: ReviewDecisionOptions, d: ReviewDecision)
     done.inTx?.(o.tasks, o.db)
     o.tasks.audit(d.by, 'task.review', task.id, { decision: d.decision, counts: d.counts ?? [], via: 'panel', heldBy: task.assignee, events: done.events }, d.reason)
     return after
-  })()
+  }).immediate()
   o.tasks.changes.flush()
   return out
 }

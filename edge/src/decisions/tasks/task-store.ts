@@ -76,7 +76,7 @@ export class TaskStore {
 
   /** Runs `fn` in one transaction (a detector's many small writes commit once). */
   batch<T> (fn: () => T): T {
-    const out = this.db.transaction(fn)()
+    const out = this.db.transaction(fn).immediate()
     this.changes.flush()
     return out
   }
@@ -119,7 +119,7 @@ export class TaskStore {
       const task = this.get(live.id)!
       this.changes.record('updated', task, { state: live.state, assignee: live.assignee })
       return { task, created: false }
-    })()
+    }).immediate()
     this.changes.flush()
     return out
   }
@@ -191,7 +191,7 @@ export class TaskStore {
         this.changes.record('released', this.get(r.id)!, { state: 'claimed', assignee: r.assignee })
       }
       return rows.map((r) => r.id)
-    })()
+    }).immediate()
     this.changes.flush()
     return ids
   }

@@ -56,7 +56,7 @@ export class MasterSync {
         book.markSynced(seq, from <= seq ? ledgerFactsSince(this.db, from, seq) : undefined)
       }
       return { seq, positions }
-    })()
+    }).immediate()
   }
 
   /** Reloads when an import bumped master_data_version; one small read otherwise. */

@@ -61,7 +61,7 @@ export class ModelRegistry {
       const out = fn()
       this.log.append({ kind: audit.action, actor: audit.actor, subject: audit.subject, inputs: audit.detail })
       return out
-    })()
+    }).immediate()
   }
 
   /** A new row in `role` (inside change()). */

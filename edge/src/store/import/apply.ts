@@ -94,5 +94,5 @@ export function applyMasterData (db: Database, data: MasterData, now: string): I
     // Running servers notice this and reload their item cache (see Catalog.refreshIfChanged).
     bumpVersion.run()
     return { locations: data.locations.length, items: data.items.length, onHand: data.onHand.length }
-  })()
+  }).immediate()
 }

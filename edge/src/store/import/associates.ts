@@ -86,5 +86,5 @@ export function importRoster (db: Database, text: string, nowMs: () => number): 
       else sum.updated++
     }
     return sum
-  })()
+  }).immediate()
 }
