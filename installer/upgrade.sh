@@ -93,7 +93,7 @@ rollback() {
   se_switch_link current "$from"
   rm -f -- "$(se_r "$SE_PREFIX/previous")"
   if [ "$edge" = 1 ]; then
-    se_u_edge_units "$from"
+    se_u_from_release "$from" se_u_edge_install
     if [ -n "${SE_U_BACKUP:-}" ]; then
       # The old program puts back the database it wrote; restore keeps the one it replaces beside it
       # (store.db.pre-restore-*), so what the new version took in while on trial is not destroyed.
@@ -102,9 +102,11 @@ rollback() {
     fi
     se_u_start store-edge.service || ok=0
     if [ "$ok" = 1 ] && se_store_edge health --wait "$timeout" --expect-version "$from"; then :; else ok=0; fi
+    # The nightly backups go on whatever came of the rest.
+    se_u_start store-edge-backup.timer || ok=0
   fi
   if [ "$relay" = 1 ]; then
-    se_u_relay_units "$from"
+    se_u_from_release "$from" se_u_relay_install
     se_u_relay_restore || ok=0
     se_u_start "$SE_RELAY_UNIT" || ok=0
     if [ "$ok" = 1 ] && "$(se_r "$SE_RELEASES/$from")/node/bin/node" "$SE_LIB/wait-http.mjs" "$(se_relay_url)" "$timeout"; then :; else ok=0; fi
@@ -120,8 +122,10 @@ rollback() {
 # too, so it does not start a backup under the migration.
 if [ "$edge" = 1 ]; then
   se_u_stop store-edge-backup.timer || se_die "could not stop store-edge-backup.timer: nothing was changed yet"
-  se_u_stop store-edge.service || se_die "could not stop store-edge.service: nothing was changed yet (journalctl -u store-edge)"
-  se_u_edge_backup "$from" "$to" || { se_u_start store-edge.service || true; se_die "the backup before the upgrade failed: store-edge $from was started again, nothing else changed"; }
+  # Leaving before anything changed: the service and the nightly backups as they were.
+  resume() { se_u_start store-edge.service || true; se_u_start store-edge-backup.timer || true; }
+  se_u_stop store-edge.service || { resume; se_die "could not stop store-edge.service: nothing was changed yet (journalctl -u store-edge)"; }
+  se_u_edge_backup "$from" "$to" || { resume; se_die "the backup before the upgrade failed: store-edge $from was started again, nothing else changed"; }
 fi
 if [ "$relay" = 1 ]; then
   se_u_stop "$SE_RELAY_UNIT" || se_die "could not stop $SE_RELAY_UNIT: nothing was changed yet"
@@ -132,7 +136,7 @@ fi
 se_switch_link previous "$from"
 se_switch_link current "$to"
 if [ "$edge" = 1 ]; then
-  se_u_edge_units "$to"
+  se_u_from_release "$to" se_u_edge_install
   se_say "migrating the database..."
   se_store_edge migrate || rollback "the database migration failed"
   se_u_start store-edge.service || rollback "store-edge.service did not start"
@@ -141,7 +145,7 @@ if [ "$edge" = 1 ]; then
   se_u_start store-edge-backup.timer || se_warn "store-edge-backup.timer did not start: systemctl start store-edge-backup.timer"
 fi
 if [ "$relay" = 1 ]; then
-  se_u_relay_units "$to"
+  se_u_from_release "$to" se_u_relay_install
   se_u_start "$SE_RELAY_UNIT" || rollback "$SE_RELAY_UNIT did not start"
   se_say "waiting for the relay $to to report healthy (up to $timeout s)..."
   "$(se_r "$SE_RELEASES/$to")/node/bin/node" "$SE_LIB/wait-http.mjs" "$(se_relay_url)" "$timeout" || rollback "the relay $to did not report healthy in $timeout s"

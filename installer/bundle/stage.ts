@@ -79,7 +79,8 @@ export function copyNodeRuntime (stage: string): void {
 /** The last migration number: the schema this program writes (upgrade and restore compare it). */
 export async function schemaVersion (): Promise<number> {
   const { migrations } = await import('../../edge/src/store/migrations/index.js')
-  return Math.max(...migrations.map((m) => m.version))
+  const { latestVersion } = await import('../../edge/src/store/migrate.js')
+  return latestVersion(migrations)
 }
 
 export function gitInfo (root: string): { commit: string | null, dirty: boolean } {

@@ -77,31 +77,32 @@ se_u_prune_releases() {
   done < <(find "$(se_r "$SE_RELEASES")" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %f\n' | sort -rn | cut -d ' ' -f 2-)
 }
 
-# se_u_units VERSION: the units, wrapper and udev rule as release VERSION's installer has them (an
-# upgrade may change them; a rollback puts the old ones back); daemon-reload when one changed.
-se_u_edge_units() {
-  local lib=$SE_LIB changed
+# se_u_from_release VERSION FUNCTION: FUNCTION run with release VERSION's installer (its templates
+# and config helper) and Node.js, so an upgrade writes the new release's units and a rollback the
+# old one's; daemon-reload when a unit changed (FUNCTION sets SE_U_UNITS_CHANGED).
+se_u_from_release() {
+  local lib=$SE_LIB
   SE_LIB=$(se_r "$SE_RELEASES/$1")/installer/lib
   [ -d "$SE_LIB" ] || SE_LIB=$lib
   SE_NODE=$(se_r "$SE_RELEASES/$1")/node/bin/node
-  se_edge_install "$(se_edge_config_get storeId store-1)" "$(se_edge_config_get httpPort 8080)" "$(se_edge_config_get mqttPort 1883)" '{}'
-  changed=$SE_EDGE_UNITS_CHANGED
+  "$2"
   SE_LIB=$lib
-  [ "$changed" = 0 ] || se_units_reload
+  [ "$SE_U_UNITS_CHANGED" = 0 ] || se_units_reload
 }
 
-# se_u_relay_units VERSION: as se_u_edge_units, for the relay.
-se_u_relay_units() {
-  local lib=$SE_LIB port changed
-  SE_LIB=$(se_r "$SE_RELEASES/$1")/installer/lib
-  [ -d "$SE_LIB" ] || SE_LIB=$lib
-  SE_NODE=$(se_r "$SE_RELEASES/$1")/node/bin/node
+# The store server's units, udev rule and command; the config is kept as it is.
+se_u_edge_install() {
+  se_edge_install "$(se_edge_config_get storeId store-1)" "$(se_edge_config_get httpPort 8080)" "$(se_edge_config_get mqttPort 1883)" '{}'
+  SE_U_UNITS_CHANGED=$SE_EDGE_UNITS_CHANGED
+}
+
+# The relay's unit and command; its settings file is kept as it is.
+se_u_relay_install() {
+  local port
   port=$(sed -n 's/^RELAY_HTTP_PORT=//p' "$(se_r "$SE_RELAY_ENV")" | tail -n 1)
   SE_RELAY_PORT_ASKED=0
   se_relay_install "${port:-8090}"
-  changed=$SE_RELAY_UNIT_CHANGED
-  SE_LIB=$lib
-  [ "$changed" = 0 ] || se_units_reload
+  SE_U_UNITS_CHANGED=$SE_RELAY_UNIT_CHANGED
 }
 
 # se_u_relay_backup FROM TO: the relay's SQLite file copied while the relay is stopped (a stopped

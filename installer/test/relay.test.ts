@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
-import { freePort, have, INSTALLER, runScript, snapshot, tempRoot, verifyUnits } from './helpers/run.js'
+import { freePort, have, INSTALLER, runScript, snapshot, standInSystemctl, systemctlCalls, tempRoot, verifyUnits } from './helpers/run.js'
 
 t.setTimeout(600_000) // may wait for the bundle (built once for all test files)
 
@@ -77,30 +77,20 @@ t.test('with a stand-in systemctl the install starts the relay and waits for its
   const env = r('/etc/cloud-relay/relay.env')
   writeFileSync(env, readFileSync(env, 'utf8').replace(/^RELAY_HTTP_PORT=.*$/m, `RELAY_HTTP_PORT=${port}`))
   // systemctl for a box without systemd: start runs the installed command in the background.
-  writeFileSync(join(dir, 'systemctl'), `#!/bin/sh
-echo "$*" >> ${dir}/calls
-case $1 in
-  start)
-    STORE_EDGE_PREFIX=${r('/opt/store-edge')} CLOUD_RELAY_ENV=${env} RELAY_DATA_DIR=${r('/var/lib/cloud-relay')} RELAY_HOST=127.0.0.1 \\
-      ${r('/usr/local/bin/cloud-relay')} serve > ${dir}/relay.log 2>&1 &
-    echo $! > ${dir}/pid ;;
-  stop) kill "$(cat ${dir}/pid)"; rm ${dir}/pid ;;
-  is-active) [ -f ${dir}/pid ] && kill -0 "$(cat ${dir}/pid)" 2>/dev/null; exit $? ;;
-esac
-exit 0
-`, { mode: 0o755 })
-  t.teardown(() => { if (existsSync(join(dir, 'pid'))) process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL') })
-  const res = await runScript('install.sh', ['--bundle', bundle.archive, '--root', root, '--relay'], { STORE_EDGE_SYSTEMCTL: join(dir, 'systemctl') })
-  t.equal(res.code, 0, `${res.stderr}\n${existsSync(join(dir, 'relay.log')) ? readFileSync(join(dir, 'relay.log'), 'utf8') : ''}`)
+  const ctl = standInSystemctl(t, dir, {
+    'cloud-relay.service': `STORE_EDGE_PREFIX=${r('/opt/store-edge')} CLOUD_RELAY_ENV=${env} RELAY_DATA_DIR=${r('/var/lib/cloud-relay')} RELAY_HOST=127.0.0.1 ${r('/usr/local/bin/cloud-relay')} serve`
+  })
+  const res = await runScript('install.sh', ['--bundle', bundle.archive, '--root', root, '--relay'], { STORE_EDGE_SYSTEMCTL: ctl })
+  t.equal(res.code, 0, `${res.stderr}\n${existsSync(join(dir, 'cloud-relay.service.log')) ? readFileSync(join(dir, 'cloud-relay.service.log'), 'utf8') : ''}`)
   t.match(res.stdout, /started cloud-relay\.service/)
   t.match(res.stdout, /waiting for the relay to report healthy/)
-  t.same(readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n'), ['enable cloud-relay.service', 'is-active cloud-relay.service', 'start cloud-relay.service'])
+  t.same(systemctlCalls(dir), ['enable cloud-relay.service', 'is-active cloud-relay.service', 'start cloud-relay.service'])
   const health = await fetch(`http://127.0.0.1:${port}/v1/health`)
   t.equal(health.status, 200)
-  const un = await runScript('uninstall.sh', ['--root', root], { STORE_EDGE_SYSTEMCTL: join(dir, 'systemctl') })
+  const un = await runScript('uninstall.sh', ['--root', root], { STORE_EDGE_SYSTEMCTL: ctl })
   t.equal(un.code, 0, un.stderr)
   t.match(un.stdout, /stopped cloud-relay\.service/)
-  t.notOk(existsSync(join(dir, 'pid')), 'the relay was stopped')
+  t.notOk(existsSync(join(dir, 'cloud-relay.service.pid')), 'the relay was stopped')
 })
 
 t.test('the health wait gives up with the reason when nothing answers', async (t) => {

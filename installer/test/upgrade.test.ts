@@ -6,11 +6,11 @@
 
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { testBundle, type TestBundle } from './helpers/bundle.js'
-import { freePort, runScript, tempRoot } from './helpers/run.js'
+import { freePort, runScript, standInSystemctl, systemctlCalls, tempRoot } from './helpers/run.js'
 import { addMigration, failingStart, variantBundle } from './helpers/variant.js'
 
 t.setTimeout(600_000) // may wait for the bundle (built once for all test files)
@@ -21,6 +21,7 @@ let next: string
 let broken: string
 let root: string
 let ctl: string
+let systemd: string
 let httpPort: number
 const NEXT = '0.1.1-upgrade'
 const BROKEN = '0.1.2-broken'
@@ -57,41 +58,15 @@ t.before(async () => {
   broken = variantBundle(bundle, BROKEN, (dir) => { addMigration(bundle.meta.schemaVersion + 1)(dir); addMigration(bundle.meta.schemaVersion + 2)(dir); failingStart(dir) })
   t.teardown(() => { for (const a of [next, broken]) spawnSync('rm', ['-rf', join(a, '..')]) })
   root = tempRoot(t, 'upgrade')
-  const dir = tempRoot(t, 'upgrade-systemd')
-  ctl = join(dir, 'systemctl')
-  // systemctl for a box without systemd: the store server as its unit runs it (the installed command,
-  // in the foreground of its own process); stop is SIGTERM and waits for the exit, as systemd does.
-  writeFileSync(ctl, `#!/bin/sh
-echo "$*" >> ${dir}/calls
-unit=$2
-pidf=${dir}/$unit.pid
-case $1 in
-  start|restart)
-    [ "$1" = restart ] && "$0" stop "$unit"
-    if [ "$unit" = store-edge.service ]; then
-      STORE_EDGE_PREFIX=${r(PREFIX)} EDGE_CONFIG=${r('/etc/store-edge/config.json')} EDGE_DATA_DIR=${r('/var/lib/store-edge')} \\
-        ${r('/usr/local/bin/store-edge')} serve >> ${dir}/server.log 2>&1 &
-      echo $! > "$pidf"
-    fi ;;
-  stop)
-    if [ -f "$pidf" ]; then
-      pid=$(cat "$pidf"); kill "$pid" 2>/dev/null
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-      rm -f "$pidf"
-    fi ;;
-  is-active) [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; exit $? ;;
-esac
-exit 0
-`, { mode: 0o755 })
-  t.teardown(() => {
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.pid'))) {
-      try { process.kill(Number(readFileSync(join(dir, f), 'utf8')), 'SIGKILL') } catch {}
-    }
+  systemd = tempRoot(t, 'upgrade-systemd')
+  // The store server as its unit runs it: the installed command, in the foreground of its own process.
+  ctl = standInSystemctl(t, systemd, {
+    'store-edge.service': `STORE_EDGE_PREFIX=${r(PREFIX)} EDGE_CONFIG=${r('/etc/store-edge/config.json')} EDGE_DATA_DIR=${r('/var/lib/store-edge')} ${r('/usr/local/bin/store-edge')} serve`
   })
   httpPort = await freePort()
   const mqttPort = await freePort()
   const res = await runScript('install.sh', ['--bundle', bundle.archive, '--root', root, '--store-id', 'store-0042', '--http-port', String(httpPort), '--mqtt-port', String(mqttPort)], env())
-  if (res.code !== 0) throw new Error(`install failed: ${res.stderr}\n${existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8') : ''}`)
+  if (res.code !== 0) throw new Error(`install failed: ${res.stderr}\n${existsSync(join(systemd, 'store-edge.service.log')) ? readFileSync(join(systemd, 'store-edge.service.log'), 'utf8') : ''}`)
 })
 
 t.test('the installed version runs and takes data: a device and a manager account', async (t) => {
@@ -135,6 +110,7 @@ t.test('an upgrade to the next schema version keeps the data and the old release
 
 t.test('a version that fails its health check is rolled back with the database as it was', async (t) => {
   const before = readdirSync(r('/var/lib/store-edge'))
+  const callsBefore = systemctlCalls(systemd).length
   const res = await runScript('upgrade.sh', ['--bundle', broken, '--root', root, '--health-timeout', '8'], env())
   t.equal(res.code, 1, 'exit 1: failed, and rolled back')
   if (res.code !== 1) t.comment(`${res.stdout}\n${res.stderr}`)
@@ -152,6 +128,8 @@ t.test('a version that fails its health check is rolled back with the database a
   t.equal(await signIn('a-long-password-1'), 200, 'the account is still there')
   const health = await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/health`)).json() as { version?: string }
   t.equal(health.version, NEXT, 'the old version serves again')
+  const calls = systemctlCalls(systemd).slice(callsBefore)
+  t.ok(calls.includes('stop store-edge-backup.timer') && calls.lastIndexOf('start store-edge-backup.timer') > calls.lastIndexOf('stop store-edge-backup.timer'), `the nightly backups go on after the rollback (${calls.join('; ')})`)
 })
 
 t.test('bad arguments and a box without store-edge get a clear answer', async (t) => {
@@ -172,31 +150,14 @@ t.test('a relay box is upgraded the same way: its SQLite copied while stopped, t
   const dir = tempRoot(t, 'upgrade-relay-systemd')
   const rr = (p: string): string => join(relayRoot, p)
   const port = await freePort()
-  const relayCtl = join(dir, 'systemctl')
-  writeFileSync(relayCtl, `#!/bin/sh
-echo "$*" >> ${dir}/calls
-case $1 in
-  start|restart)
-    [ "$1" = restart ] && "$0" stop "$2"
-    STORE_EDGE_PREFIX=${rr(PREFIX)} CLOUD_RELAY_ENV=${rr('/etc/cloud-relay/relay.env')} RELAY_DATA_DIR=${rr('/var/lib/cloud-relay')} RELAY_HOST=127.0.0.1 \\
-      ${rr('/usr/local/bin/cloud-relay')} serve >> ${dir}/relay.log 2>&1 &
-    echo $! > ${dir}/pid ;;
-  stop)
-    if [ -f ${dir}/pid ]; then
-      pid=$(cat ${dir}/pid); kill "$pid" 2>/dev/null
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-      rm -f ${dir}/pid
-    fi ;;
-  is-active) [ -f ${dir}/pid ] && kill -0 "$(cat ${dir}/pid)" 2>/dev/null; exit $? ;;
-esac
-exit 0
-`, { mode: 0o755 })
-  t.teardown(() => { if (existsSync(join(dir, 'pid'))) { try { process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL') } catch {} } })
+  const relayCtl = standInSystemctl(t, dir, {
+    'cloud-relay.service': `STORE_EDGE_PREFIX=${rr(PREFIX)} CLOUD_RELAY_ENV=${rr('/etc/cloud-relay/relay.env')} RELAY_DATA_DIR=${rr('/var/lib/cloud-relay')} RELAY_HOST=127.0.0.1 ${rr('/usr/local/bin/cloud-relay')} serve`
+  })
   const install = await runScript('install.sh', ['--bundle', bundle.archive, '--root', relayRoot, '--relay', '--relay-port', String(port)], { STORE_EDGE_SYSTEMCTL: relayCtl })
   t.equal(install.code, 0, install.stderr)
   const res = await runScript('upgrade.sh', ['--bundle', next, '--root', relayRoot], { STORE_EDGE_SYSTEMCTL: relayCtl })
   t.equal(res.code, 0, 'exit 0: upgraded')
-  if (res.code !== 0) t.comment(`${res.stdout}\n${res.stderr}\n${readFileSync(join(dir, 'relay.log'), 'utf8')}`)
+  if (res.code !== 0) t.comment(`${res.stdout}\n${res.stderr}\n${readFileSync(join(dir, 'cloud-relay.service.log'), 'utf8')}`)
   t.match(res.stdout, `upgrading the cloud relay from ${bundle.meta.version} to ${NEXT}`)
   t.match(res.stdout, /stopped cloud-relay\.service/)
   t.match(res.stdout, new RegExp(`copied the relay's database to /var/lib/cloud-relay/pre-upgrade-${bundle.meta.version}-to-${NEXT}-`))

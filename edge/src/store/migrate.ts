@@ -9,8 +9,7 @@ import type { Migration } from './migrations/index.js'
 export function currentVersion (db: Database): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }
-  return row.v ?? 0
+  return schemaVersionOf(db) ?? 0
 }
 
 /**

@@ -5,7 +5,9 @@
 // with SQLITE_BUSY_SNAPSHOT, which reached a manager as a 500 when a fill was created by hand.
 
 import t from 'tap'
-import { rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { silentLog } from '../../src/core/log.js'
 import { dbPath, openDatabase } from '../../src/store/db.js'
@@ -44,4 +46,31 @@ t.test('a task upsert holds the write lock from its first read: another writer w
   t.ok(attempts.length > 0, 'another connection tried to commit in the middle of the transaction')
   t.notOk(attempts.includes('committed'), 'and could not: the transaction held the write lock from its start')
   t.ok(attempts.every((a) => a === 'SQLITE_BUSY'), `the other writer was told to wait (${attempts.join(', ')})`)
+})
+
+// The same rule for every transaction the server runs: each `.transaction(fn)` is run through its
+// `.immediate` variant, so a new one written the deferred way fails here, not in a store.
+t.test('every transaction in edge/src is begun IMMEDIATE', async (t) => {
+  const src = fileURLToPath(new URL('../../src/', import.meta.url))
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+  const deferred: string[] = []
+  let seen = 0
+  for (const f of files) {
+    const text = readFileSync(join(src, f), 'utf8')
+    // `x = db.transaction(...)` keeps the function (called later as x.immediate(...)); otherwise the
+    // call follows the argument list at once.
+    for (const m of text.matchAll(/(?:(\w+)\s*=\s*)?[\w.]*\.transaction\(/g)) {
+      const line = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)
+      if (/^\s*(\/\/|\*|\/\*)/.test(line)) continue // a comment naming it
+      seen++
+      let i = m.index + m[0].length
+      for (let depth = 1; depth > 0; i++) depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0
+      const name = m[1]
+      const ok = text.startsWith('.immediate(', i) ||
+        (name !== undefined && !text.startsWith('(', i) && [...text.matchAll(new RegExp(`\\.${name}(\\.\\w+)?\\(`, 'g'))].every((c) => c[1] === '.immediate'))
+      if (!ok) deferred.push(`${f}:${text.slice(0, m.index).split('\n').length}`)
+    }
+  }
+  t.ok(seen >= 20, `found the transactions (${seen})`)
+  t.same(deferred, [], 'none run deferred')
 })

@@ -2,7 +2,7 @@
 
 import { execFile, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,4 +87,49 @@ export function freePort (): Promise<number> {
       srv.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * systemctl for a box without systemd (this container): `start UNIT` runs the shell command given
+ * for that unit in the background (a unit not listed, such as a timer, only counts as started),
+ * `stop` sends SIGTERM and waits for the exit as systemd does, `is-active` asks whether it runs.
+ * Every call is appended to `<dir>/calls`; the server's output goes to `<dir>/<unit>.log`.
+ * Returns the program's path, for STORE_EDGE_SYSTEMCTL; the test's teardown kills what still runs.
+ */
+export function standInSystemctl (t: Test, dir: string, commands: Record<string, string>): string {
+  const cases = Object.entries(commands).map(([unit, cmd]) => `    ${unit}) ${cmd} >> "${dir}/$unit.log" 2>&1 & echo $! > "$pidf" ;;`).join('\n')
+  const path = join(dir, 'systemctl')
+  writeFileSync(path, `#!/bin/sh
+echo "$*" >> "${dir}/calls"
+unit=$2
+pidf="${dir}/$unit.pid"
+case $1 in
+  start|restart)
+    [ "$1" = restart ] && "$0" stop "$unit"
+    case $unit in
+${cases}
+      *) : > "$pidf.up" ;;
+    esac ;;
+  stop)
+    rm -f "$pidf.up"
+    if [ -f "$pidf" ]; then
+      pid=$(cat "$pidf"); kill "$pid" 2>/dev/null
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      rm -f "$pidf"
+    fi ;;
+  is-active) { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; } || [ -f "$pidf.up" ]; exit $? ;;
+esac
+exit 0
+`, { mode: 0o755 })
+  t.teardown(() => {
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.pid'))) {
+      try { process.kill(Number(readFileSync(join(dir, f), 'utf8')), 'SIGKILL') } catch {}
+    }
+  })
+  return path
+}
+
+/** The calls a stand-in systemctl got, one per line. */
+export function systemctlCalls (dir: string): string[] {
+  return readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')
 }

@@ -4,11 +4,11 @@
 // a real build.
 
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { META_FILE, SUMS_FILE, sumFiles } from '../../bundle/manifest.js'
-import { createHash } from 'node:crypto'
 import type { TestBundle } from './bundle.js'
 
 function run (cmd: string, args: string[], cwd?: string): void {
